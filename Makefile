@@ -1,0 +1,39 @@
+# kiln — a Packer-compatible machine-image builder.
+GO        ?= go
+BIN       ?= bin/kiln
+COMMIT    := $(shell git rev-parse --short HEAD 2>/dev/null)
+LDFLAGS   := -X github.com/kilnbuild/kiln/version.Commit=$(COMMIT)
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+.PHONY: all build install test e2e lint bench clean
+
+all: build
+
+## build: compile bin/kiln
+build:
+	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) .
+
+## install: install kiln into $(go env GOPATH)/bin
+install:
+	$(GO) install -trimpath -ldflags "$(LDFLAGS)" .
+
+## test: the whole suite — unit, corpus and end-to-end (needs a Docker engine: scripts/ci-setup.sh)
+test:
+	$(GO) test -count=1 -timeout 14m ./...
+
+## e2e: only the end-to-end scripts in testdata/script
+e2e:
+	$(GO) test -count=1 -run 'TestScripts' ./cmd/
+
+## lint: gofmt, go vet and staticcheck
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
+
+## bench: Go micro-benchmarks of the hot paths
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./... | tee bench.txt
+
+clean:
+	rm -rf bin bench.txt

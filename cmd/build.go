@@ -1,0 +1,66 @@
+package cmd
+
+import (
+	"context"
+	"errors"
+
+	"github.com/spf13/cobra"
+)
+
+// BuildOptions are the flags and argument of `kiln build`.
+type BuildOptions struct {
+	MetaOptions
+	Template                string
+	Color                   bool
+	Debug                   bool
+	Force                   bool
+	OnError                 string
+	ParallelBuilds          int
+	TimestampUi             bool
+	WarnOnUndeclaredVar     bool
+	IgnorePrereleasePlugins bool
+	UseSequentialEvaluation bool
+	SkipEnforcement         bool
+}
+
+func newBuildCmd(f *Factory) *cobra.Command {
+	return newBuildCmdWith(f, runBuild)
+}
+
+func newBuildCmdWith(f *Factory, run func(context.Context, *Factory, *BuildOptions) error) *cobra.Command {
+	o := &BuildOptions{OnError: "cleanup"}
+	c := &cobra.Command{
+		Use:   "build [options] TEMPLATE",
+		Short: "build image(s) from template",
+		Long: `Will execute multiple builds in parallel as defined in the template.
+The various artifacts created by the template will be outputted.`,
+		Args: templateArgs("TEMPLATE"),
+		RunE: func(c *cobra.Command, args []string) error {
+			o.Template = args[0]
+			return run(c.Context(), f, o)
+		},
+	}
+	fs := c.Flags()
+	fs.BoolVar(&o.Color, "color", true, "Disable color output. (Default: color)")
+	fs.BoolVar(&o.Debug, "debug", false, "Debug mode enabled for builds.")
+	addOnlyExceptFlags(fs, &o.MetaOptions, "Run all builds and post-processors other than these.")
+	fs.BoolVar(&o.Force, "force", false, "Force a build to continue if artifacts exist, deletes existing artifacts.")
+	fs.Var(enumFlag{"on-error", &o.OnError, []string{"cleanup", "abort", "ask", "run-cleanup-provisioner"}}, "on-error",
+		"If the build fails do: clean up (default), abort, ask, or run-cleanup-provisioner.")
+	placeholder(fs, "on-error", "=[cleanup|abort|ask|run-cleanup-provisioner]")
+	fs.IntVar(&o.ParallelBuilds, "parallel-builds", 0, "Number of builds to run in parallel. 1 disables parallelization. 0 means no limit (Default: 0)")
+	placeholder(fs, "parallel-builds", "=1")
+	fs.BoolVar(&o.TimestampUi, "timestamp-ui", false, "Enable prefixing of each ui output with an RFC3339 timestamp.")
+	addVarFlags(fs, &o.MetaOptions)
+	fs.BoolVar(&o.WarnOnUndeclaredVar, "warn-on-undeclared-var", false, "Display warnings for user variable files containing undeclared variables.")
+	fs.BoolVar(&o.IgnorePrereleasePlugins, "ignore-prerelease-plugins", false, "Disable the loading of prerelease plugin binaries (x.y.z-dev). Accepted for compatibility: kiln's components are built in.")
+	fs.BoolVar(&o.UseSequentialEvaluation, "use-sequential-evaluation", false, "Fallback to using a sequential approach for local/datasource evaluation.")
+	fs.BoolVar(&o.SkipEnforcement, "skip-enforcement", false, "Skip enforced provisioners from an image registry. Accepted for compatibility.")
+	return c
+}
+
+// errNotAvailable is returned by commands whose engine is not part of this
+// build of kiln yet.
+var errNotAvailable = errors.New("this command is not available in this version of kiln yet")
+
+func runBuild(context.Context, *Factory, *BuildOptions) error { return errNotAvailable }

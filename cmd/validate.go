@@ -1,0 +1,53 @@
+package cmd
+
+import (
+	"context"
+
+	"github.com/spf13/cobra"
+)
+
+// ValidateOptions are the flags and argument of `kiln validate`.
+type ValidateOptions struct {
+	MetaOptions
+	Template                string
+	SyntaxOnly              bool
+	NoWarnUndeclaredVar     bool
+	EvaluateDatasources     bool
+	IgnorePrereleasePlugins bool
+	UseSequentialEvaluation bool
+}
+
+func newValidateCmd(f *Factory) *cobra.Command {
+	return newValidateCmdWith(f, runValidate)
+}
+
+func newValidateCmdWith(f *Factory, run func(context.Context, *Factory, *ValidateOptions) error) *cobra.Command {
+	o := &ValidateOptions{}
+	c := &cobra.Command{
+		Use:   "validate [options] TEMPLATE",
+		Short: "check that a template is valid",
+		Long: `Checks the template is valid by parsing the template and also
+checking the configuration with the various builders, provisioners, etc.
+
+If it is not valid, the errors will be shown and the command will exit
+with a non-zero exit status. If it is valid, it will exit with a zero
+exit status.`,
+		Args: templateArgs("TEMPLATE"),
+		RunE: func(c *cobra.Command, args []string) error {
+			o.Template = args[0]
+			return run(c.Context(), f, o)
+		},
+	}
+	fs := c.Flags()
+	fs.BoolVar(&o.SyntaxOnly, "syntax-only", false, "Only check syntax. Do not verify config of the template.")
+	addOnlyExceptFlags(fs, &o.MetaOptions, "Validate all builds other than these.")
+	fs.Lookup("only").Usage = "Validate only these builds."
+	addVarFlags(fs, &o.MetaOptions)
+	fs.BoolVar(&o.NoWarnUndeclaredVar, "no-warn-undeclared-var", false, "Suppress warnings for user variable files containing undeclared variables.")
+	fs.BoolVar(&o.EvaluateDatasources, "evaluate-datasources", false, "Evaluate data sources during validation (HCL2 only, may incur costs); Defaults to false.")
+	fs.BoolVar(&o.IgnorePrereleasePlugins, "ignore-prerelease-plugins", false, "Disable the loading of prerelease plugin binaries (x.y.z-dev). Accepted for compatibility.")
+	fs.BoolVar(&o.UseSequentialEvaluation, "use-sequential-evaluation", false, "Fallback to using a sequential approach for local/datasource evaluation.")
+	return c
+}
+
+func runValidate(context.Context, *Factory, *ValidateOptions) error { return errNotAvailable }

@@ -1,0 +1,8 @@
+package components
+
+import "github.com/kilnbuild/kiln/sdk"
+
+// builders lists the Builder types kiln compiles in.
+func builders() map[string]func() sdk.Builder {
+	return map[string]func() sdk.Builder{}
+}
