@@ -1,0 +1,62 @@
+package cmd
+
+import (
+	"context"
+	"os"
+
+	"github.com/hashicorp/hcl/v2"
+	"golang.org/x/term"
+
+	"github.com/kilnbuild/kiln/template"
+	"github.com/kilnbuild/kiln/template/hcl2"
+	"github.com/kilnbuild/kiln/template/legacy"
+)
+
+// loadOptions turns the shared flags into template load options.
+func (f *Factory) loadOptions(m MetaOptions) template.Options {
+	vars := make([]template.Var, len(m.Vars))
+	for i, kv := range m.Vars {
+		vars[i] = template.Var{Key: kv.Key, Value: kv.Value}
+	}
+	return template.Options{
+		Vars:     vars,
+		VarFiles: m.VarFiles,
+		Only:     m.Only,
+		Except:   m.Except,
+		Getenv:   f.getenv,
+	}
+}
+
+// loadTemplate loads path as HCL2 or legacy JSON, as Packer decides.
+func loadTemplate(ctx context.Context, path, configType string, opts template.Options) (*template.Template, hcl.Diagnostics) {
+	kind, err := template.DetectKind(path, configType)
+	if err != nil {
+		return nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Failed to read template", Detail: err.Error()}}
+	}
+	if kind == template.JSON {
+		return legacy.Load(ctx, path, opts)
+	}
+	return hcl2.Load(ctx, path, opts)
+}
+
+// writeDiags prints diagnostics the way HCL renders them (file:line:col,
+// the source lines, the summary and detail) to the Ui's error stream, and
+// reports whether any is an error.
+func (f *Factory) writeDiags(t *template.Template, diags hcl.Diagnostics, color bool) bool {
+	if len(diags) == 0 {
+		return false
+	}
+	var files map[string]*hcl.File
+	if t != nil {
+		files = t.Files
+	}
+	width := 0
+	if fd, ok := f.IO.Out.(*os.File); ok && term.IsTerminal(int(fd.Fd())) {
+		if w, _, err := term.GetSize(int(fd.Fd())); err == nil {
+			width = w
+		}
+	}
+	w := hcl.NewDiagnosticTextWriter(f.IO.Out, files, uint(width), color)
+	_ = w.WriteDiagnostics(diags)
+	return diags.HasErrors()
+}
