@@ -5,7 +5,7 @@ COMMIT    := $(shell git rev-parse --short HEAD 2>/dev/null)
 LDFLAGS   := -X github.com/kilnbuild/kiln/version.Commit=$(COMMIT)
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: all build install test e2e lint bench clean
+.PHONY: all build install test e2e lint bench bench-go bench-e2e clean
 
 all: build
 
@@ -31,9 +31,18 @@ lint:
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
 
-## bench: Go micro-benchmarks of the hot paths
-bench:
+## bench: Go micro-benchmarks, then the whole-process scenarios side by side with Packer (writes docs/benchmarks.md)
+bench: bench-go bench-e2e
+
+## bench-go: Go micro-benchmarks of the hot paths (benchstat-friendly bench.txt)
+bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./... | tee bench.txt
+
+## bench-e2e: whole-process scenarios against Packer and the physical limits
+bench-e2e: build
+	bash scripts/bench-setup.sh
+	$(GO) build -o bin/treestat ./internal/cmd/treestat
+	$(GO) run ./internal/cmd/kilnbench -kiln $(BIN) -treestat bin/treestat -out docs/benchmarks.md $(BENCHFLAGS)
 
 clean:
 	rm -rf bin bench.txt
