@@ -240,11 +240,13 @@ func localsTemplate(n int) string {
 	}
 	b.WriteString("locals {\n")
 	for i := range n {
-		if i == 0 {
-			fmt.Fprintf(&b, "  l0 = var.v0\n")
+		// Every local uses its variable; every 100th also depends on the
+		// local before it, so evaluation order matters.
+		if i%100 == 0 && i > 0 {
+			fmt.Fprintf(&b, "  l%d = \"${local.l%d}-${var.v%d}\"\n", i, i-1, i)
 			continue
 		}
-		fmt.Fprintf(&b, "  l%d = \"${local.l%d}-${var.v%d}\"\n", i, i-1, i)
+		fmt.Fprintf(&b, "  l%d = \"${var.v%d}-x\"\n", i, i)
 	}
 	b.WriteString("}\n\nsource \"null\" \"n\" {\n  communicator = \"none\"\n}\n\nbuild {\n  sources = [\"source.null.n\"]\n}\n")
 	return b.String()
