@@ -226,3 +226,14 @@ func postProcessor(p *fakePP, userKeep *bool) *PostProcessor {
 		return p, nil
 	}}
 }
+
+// funcBuilder runs a function.
+type funcBuilder struct {
+	run func(ctx context.Context, ui sdk.Ui, hook sdk.Hook) (sdk.Artifact, error)
+}
+
+func (*funcBuilder) ConfigSpec() hcldec.ObjectSpec              { return hcldec.ObjectSpec{} }
+func (*funcBuilder) Prepare(...any) ([]string, []string, error) { return nil, nil, nil }
+func (b *funcBuilder) Run(ctx context.Context, ui sdk.Ui, hook sdk.Hook) (sdk.Artifact, error) {
+	return b.run(ctx, ui, hook)
+}

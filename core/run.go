@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/kilnbuild/kiln/multistep"
 	"github.com/kilnbuild/kiln/sdk"
 	"github.com/kilnbuild/kiln/ui"
 )
@@ -49,7 +50,9 @@ type Result struct {
 	// the builder produced no artifact; empty (not nil) when every
 	// artifact went away in post-processor chains.
 	Artifacts []sdk.Artifact
-	// Err is why the build failed. A failed build's artifacts (those its
+	// Err is why the build failed, as the builder returned it (printed
+	// without a top-level *multistep.StepError's step name, as Packer's
+	// builders report errors). A failed build's artifacts (those its
 	// post-processor chains made before an error) are not listed in the
 	// summary.
 	Err      error
@@ -142,7 +145,7 @@ func Run(ctx context.Context, base sdk.Ui, builds []*Build, opts RunOptions) *Re
 			res.Artifacts, res.Err = runBuild(ctx, b, uis[i], opts)
 			res.Duration = now().Sub(buildStart)
 			if res.Err != nil {
-				uis[i].Error(fmt.Sprintf("Build '%s' errored after %s: %s", b.Name, FormatDuration(res.Duration), res.Err))
+				uis[i].Error(fmt.Sprintf("Build '%s' errored after %s: %s", b.Name, FormatDuration(res.Duration), errorText(res.Err)))
 			} else {
 				uis[i].Say(fmt.Sprintf("Build '%s' finished after %s.", b.Name, FormatDuration(res.Duration)))
 			}
@@ -180,9 +183,11 @@ func runBuild(ctx context.Context, b *Build, u sdk.Ui, opts RunOptions) (artifac
 	if artifact == nil {
 		return nil, nil
 	}
-	if err := ctx.Err(); err != nil {
+	if ctx.Err() != nil {
+		// As Packer: no error, no artifact (the builder's is left alone);
+		// the run reports the cancellation.
 		log.Println("Build was cancelled. Skipping post-processors.")
-		return nil, err
+		return nil, nil
 	}
 	return runPostProcessors(ctx, chainRun{
 		buildName: b.Name,
@@ -212,6 +217,16 @@ func (b *Build) hook(opts RunOptions) *sdk.DispatchHook {
 		}}
 	}
 	return &sdk.DispatchHook{Hooks: hooks}
+}
+
+// errorText is how a build's error is printed. A builder returning its
+// step runner's error as is (a *multistep.StepError) is shown with the
+// step's error alone, as Packer's builders report it.
+func errorText(err error) string {
+	if se, ok := err.(*multistep.StepError); ok && se.Err != nil {
+		return se.Err.Error()
+	}
+	return err.Error()
 }
 
 // NewRunUUID returns a random (version 4) UUID identifying one run of

@@ -63,13 +63,13 @@ fake.empty: output will be in this color.
 ==> fake.ok (fake-pp): post-processing img-1
 Build 'fake.ok' finished after 0 seconds.
 ==> fake.failing: Provisioning step had errors: Running the cleanup provisioner, if present...
-Build 'fake.failing' errored after 0 seconds: commit: commit failed
+Build 'fake.failing' errored after 0 seconds: commit failed
 Build 'fake.empty' finished after 0 seconds.
 
 ==> Wait completed after 0 seconds
 
 ==> Some builds didn't complete successfully and had errors:
---> fake.failing: commit: commit failed
+--> fake.failing: commit failed
 
 ==> Builds finished. The artifacts of successful builds are:
 --> fake.ok: Image, with comma
@@ -101,13 +101,13 @@ func TestRunSummaryMachineReadable(t *testing.T) {
 1700000000,,ui,say,==> fake.ok (fake-pp): post-processing img-1
 1700000000,,ui,say,Build 'fake.ok' finished after 0 seconds.
 1700000000,,ui,say,==> fake.failing: Provisioning step had errors: Running the cleanup provisioner%!(PACKER_COMMA) if present...
-1700000000,,ui,error,Build 'fake.failing' errored after 0 seconds: commit: commit failed
+1700000000,,ui,error,Build 'fake.failing' errored after 0 seconds: commit failed
 1700000000,,ui,say,Build 'fake.empty' finished after 0 seconds.
 1700000000,,ui,say,\n==> Wait completed after 0 seconds
 1700000000,,error-count,1
 1700000000,,ui,error,\n==> Some builds didn't complete successfully and had errors:
-1700000000,fake.failing,error,commit: commit failed
-1700000000,,ui,error,--> fake.failing: commit: commit failed
+1700000000,fake.failing,error,commit failed
+1700000000,,ui,error,--> fake.failing: commit failed
 1700000000,,ui,say,\n==> Builds finished. The artifacts of successful builds are:
 1700000000,fake.ok,artifact-count,2
 1700000000,fake.ok,artifact,0,builder-id,fake.builder
@@ -361,3 +361,31 @@ func TestNewRunUUID(t *testing.T) {
 }
 
 var _ sdk.Builder = (*fakeBuilder)(nil)
+
+func TestRunCancelledAfterBuilderSkipsPostProcessors(t *testing.T) {
+	ev := &events{}
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	pp := &fakePP{events: ev, name: "never", out: &fakeArtifact{id: "pp"}}
+	b := &Build{
+		Name: "fake.a",
+		// The builder completes although Ctrl-C came while it ran.
+		Builder: &funcBuilder{run: func(context.Context, sdk.Ui, sdk.Hook) (sdk.Artifact, error) {
+			cancel()
+			return &fakeArtifact{id: "a", events: ev}, nil
+		}},
+		PostProcessors: [][]*PostProcessor{{postProcessor(pp, nil)}},
+	}
+	rec := &ui.Recorder{}
+	report := Run(ctx, rec, []*Build{b}, RunOptions{Now: fixedClock})
+	res := report.Results[0]
+	if res.Err != nil || res.Artifacts != nil || !report.Cancelled {
+		t.Errorf("result = %+v, cancelled = %v", res, report.Cancelled)
+	}
+	// Nothing was post-processed or destroyed.
+	for _, e := range ev.list() {
+		if strings.HasPrefix(e, "pp ") || strings.HasPrefix(e, "destroy ") {
+			t.Errorf("unexpected %q", e)
+		}
+	}
+}

@@ -26,8 +26,9 @@ func printSummary(base sdk.Ui, r *Report) {
 			if res.Err == nil {
 				continue
 			}
-			ui.Targeted(base, res.Name, ui.NoColor).Machine("error", res.Err.Error())
-			base.Error(fmt.Sprintf("--> %s: %s", res.Name, res.Err))
+			text := errorText(res.Err)
+			ui.Targeted(base, res.Name, ui.NoColor).Machine("error", text)
+			base.Error(fmt.Sprintf("--> %s: %s", res.Name, text))
 		}
 	}
 
