@@ -3,8 +3,15 @@ package cmd
 import (
 	"context"
 	"errors"
+	"fmt"
+	"os"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
+
+	"github.com/kilnbuild/kiln/core"
+	"github.com/kilnbuild/kiln/sdk"
+	"github.com/kilnbuild/kiln/template"
 )
 
 // BuildOptions are the flags and argument of `kiln build`.
@@ -63,4 +70,69 @@ The various artifacts created by the template will be outputted.`,
 // build of kiln yet.
 var errNotAvailable = errors.New("this command is not available in this version of kiln yet")
 
-func runBuild(context.Context, *Factory, *BuildOptions) error { return errNotAvailable }
+// noBuildsDiag is Packer's error when no build is left to run.
+var noBuildsDiag = &hcl.Diagnostic{
+	Severity: hcl.DiagError,
+	Summary:  "No builds to run",
+	Detail: "A build command cannot run without at least one build to process. " +
+		"If the only or except flags have been specified at run time check that" +
+		" at least one build is selected for execution.",
+}
+
+// runBuild loads the template, prints its diagnostics and runs its builds
+// as Packer does: with error diagnostics the valid builds still run, but
+// kiln exits 1 whatever they do.
+func runBuild(ctx context.Context, f *Factory, o *BuildOptions) error {
+	// One identifier per run, visible to every component and script, as
+	// Packer sets it at start-up (overwriting any inherited value).
+	runUUID := core.NewRunUUID()
+	if err := os.Setenv("PACKER_RUN_UUID", runUUID); err != nil {
+		return fmt.Errorf("set PACKER_RUN_UUID: %w", err)
+	}
+	// Timestamps go on each build's output, not on the summary: core
+	// applies -timestamp-ui.
+	base := f.Ui(uiOptions{NoColor: !o.Color})
+	opts := f.loadOptions(o.MetaOptions)
+	opts.Debug = o.Debug
+	opts.Force = o.Force
+	opts.OnError = o.OnError
+	tmpl, diags := loadTemplate(ctx, o.Template, o.ConfigType, opts)
+	return runTemplate(ctx, f, o, base, tmpl, diags, runUUID)
+}
+
+// runTemplate prints a loaded template's diagnostics and runs its builds.
+func runTemplate(ctx context.Context, f *Factory, o *BuildOptions, base sdk.Ui, tmpl *template.Template, diags hcl.Diagnostics, runUUID string) error {
+	code := exitOK
+	// Packer renders diagnostics without colour.
+	if f.writeDiags(tmpl, diags, false) {
+		code = exitError
+	}
+	var builds []*core.Build
+	if tmpl != nil {
+		builds = tmpl.Builds
+	}
+	if len(builds) == 0 {
+		if code == exitOK {
+			if o.Debug {
+				base.Say(core.DebugMessage)
+			}
+			f.writeDiags(tmpl, hcl.Diagnostics{noBuildsDiag}, false)
+		}
+		return &exitStatus{code: exitError}
+	}
+
+	report := core.Run(ctx, base, builds, core.RunOptions{
+		ParallelBuilds: o.ParallelBuilds,
+		Debug:          o.Debug,
+		Color:          o.Color && !f.MachineReadable,
+		Timestamp:      o.TimestampUi,
+		RunUUID:        runUUID,
+	})
+	if report.Failed() {
+		code = exitError
+	}
+	if code != exitOK {
+		return &exitStatus{code: code}
+	}
+	return nil
+}

@@ -61,6 +61,11 @@ func (r *BasicRunner) Run(ctx context.Context, state *State) (err error) {
 		}
 		ran = append(ran, step)
 		action := step.Run(ctx, state)
+		if ctx.Err() != nil {
+			// Mark the cancellation even when the step halted with its
+			// own error: -on-error handlers tell the two apart this way.
+			Put(state, keyCancelled, true)
+		}
 		if action == Halt {
 			Put(state, keyHalted, true)
 			if serr := Err(state); serr != nil {

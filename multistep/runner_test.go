@@ -286,3 +286,23 @@ func TestStateConcurrentAccess(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+func TestBasicRunnerHaltAfterCancelIsCancelled(t *testing.T) {
+	rec := &recorder{}
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	boom := errors.New("interrupted while waiting")
+	s := steps(rec, "a", "b")
+	s[0].(*testStep).run = func(ctx context.Context, state *State) Action {
+		cancel()
+		return HaltWith(state, boom)
+	}
+	state := NewState()
+	err := (&BasicRunner{Steps: s}).Run(ctx, state)
+	if !errors.Is(err, boom) {
+		t.Fatalf("err = %v, want the step's own error", err)
+	}
+	if !Cancelled(state) || !Halted(state) {
+		t.Errorf("cancelled = %v, halted = %v; want both", Cancelled(state), Halted(state))
+	}
+}

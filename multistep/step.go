@@ -60,7 +60,9 @@ func Err(state *State) error {
 	return err
 }
 
-// Cancelled reports whether the sequence was stopped by its context.
+// Cancelled reports whether the sequence was stopped by its context: the
+// context ended before a step started or while one ran (whether or not that
+// step then halted with an error of its own).
 func Cancelled(state *State) bool {
 	v, _ := Get(state, keyCancelled)
 	return v

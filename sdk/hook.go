@@ -6,6 +6,12 @@ import "context"
 // connected; core runs the build's provisioners there.
 const HookProvision = "packer_provision"
 
+// HookCleanupProvision is fired, with the same data as HookProvision, when
+// a build fails after its provision step started: core runs the build's
+// error-cleanup-provisioner there. Builders do not fire it themselves; the
+// runner from commonsteps.NewRunner does, from StepProvision's cleanup.
+const HookCleanupProvision = "packer_cleanup_provision"
+
 // Hook is fired by builders at well-known points of a build. data carries
 // the generated data (a map[string]any) for HookProvision.
 type Hook interface {
