@@ -54,14 +54,16 @@ func Main() int {
 	defer signal.Stop(sigs)
 	go func() {
 		// The first signal cancels the context: builds stop and clean up.
-		// A second one ends the process at once.
-		if _, ok := <-sigs; !ok {
+		// Later ones are ignored, as in Packer, so that cleanup finishes
+		// and nothing is left behind.
+		sig, ok := <-sigs
+		if !ok {
 			return
 		}
+		fmt.Fprintf(os.Stderr, "Cancelling build after receiving %s\n", sig)
 		cancel()
-		if _, ok := <-sigs; ok {
-			fmt.Fprintln(os.Stderr, "kiln: second interrupt, exiting without cleaning up")
-			os.Exit(exitError)
+		for range sigs {
+			fmt.Fprintln(os.Stderr, "Cleanup in progress; waiting for it to finish.")
 		}
 	}()
 	return Run(ctx, os.Args, &IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}, os.Getenv)

@@ -15,7 +15,7 @@ import (
 // error-cleanup-provisioner, under each -on-error mode, through the real
 // provision hook and commonsteps runner.
 func TestRunOnError(t *testing.T) {
-	const provErr = "provision: boom"
+	const provErr = "boom"
 	tests := []struct {
 		name      string
 		onError   string
@@ -40,13 +40,13 @@ func TestRunOnError(t *testing.T) {
 			lines: []string{
 				"==> fake.a: Provisioning step had errors: Running the cleanup provisioner, if present...",
 			},
-			err: "Cleanup failed: cleanup boom. Original Provisioning error: provision: boom",
+			err: "Cleanup failed: cleanup boom. Original Provisioning error: boom",
 		},
 		{
 			name: "abort", onError: "abort", failures: 1, cleanupOK: true,
 			events: []string{"run create", "provision main"},
 			lines: []string{
-				"==> fake.a: provision: boom",
+				"==> fake.a: boom",
 				`==> fake.a: Step "StepProvision" failed, aborting...`,
 				`==> fake.a: aborted: skipping cleanup of step "create"`,
 			},
@@ -57,7 +57,7 @@ func TestRunOnError(t *testing.T) {
 			events: []string{"run create", "provision main", "provision cleanup"},
 			lines: []string{
 				"==> fake.a: Provisioning step had errors: Running the cleanup provisioner, if present...",
-				"==> fake.a: provision: boom",
+				"==> fake.a: boom",
 				// Packer names the step being skipped, not the failed one.
 				`==> fake.a: Step "create" failed, aborting...`,
 			},
@@ -67,7 +67,7 @@ func TestRunOnError(t *testing.T) {
 			name: "ask, clean up", onError: "ask", answers: []string{"c"}, failures: 1, cleanupOK: true,
 			events: []string{"run create", "provision main", "provision cleanup", "cleanup create"},
 			lines: []string{
-				"==> fake.a: provision: boom",
+				"==> fake.a: boom",
 				`==> fake.a: Step "StepProvision" failed`,
 				"==> fake.a: Provisioning step had errors: Running the cleanup provisioner, if present...",
 			},
@@ -77,9 +77,9 @@ func TestRunOnError(t *testing.T) {
 			name: "ask, abort", onError: "ask", answers: []string{"A"}, failures: 1, cleanupOK: true,
 			events: []string{"run create", "provision main"},
 			lines: []string{
-				"==> fake.a: provision: boom",
+				"==> fake.a: boom",
 				`==> fake.a: Step "StepProvision" failed`,
-				"==> fake.a: provision: boom",
+				"==> fake.a: boom",
 				`==> fake.a: Step "StepProvision" failed, aborting...`,
 				`==> fake.a: aborted: skipping cleanup of step "create"`,
 			},
@@ -89,7 +89,7 @@ func TestRunOnError(t *testing.T) {
 			name: "ask, retry: the build still fails", onError: "ask", answers: []string{"x", "retry"}, failures: 1, cleanupOK: true,
 			events: []string{"run create", "provision main", "provision main", "provision cleanup", "cleanup create"},
 			lines: []string{
-				"==> fake.a: provision: boom",
+				"==> fake.a: boom",
 				`==> fake.a: Step "StepProvision" failed`,
 				`==> fake.a: Incorrect input: "x"`,
 				"==> fake.a: Provisioning step had errors: Running the cleanup provisioner, if present...",

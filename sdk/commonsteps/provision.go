@@ -2,7 +2,6 @@ package commonsteps
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"strconv"
 
@@ -68,7 +67,7 @@ func (StepProvision) Run(ctx context.Context, state *multistep.State) multistep.
 	data := ProvisionHookData(state)
 	multistep.Put(state, KeyGeneratedData, data)
 	if err := hook.Run(ctx, sdk.HookProvision, ui, comm, data); err != nil {
-		return multistep.HaltWith(state, fmt.Errorf("provision: %w", err))
+		return multistep.HaltWith(state, err)
 	}
 	return multistep.Continue
 }
