@@ -82,7 +82,7 @@ func runFmt(ctx context.Context, f *Factory, o *FmtOptions) error {
 		}
 		u.Say(b.String())
 	}
-	if o.Check && res.Bytes > 0 {
+	if o.Check && len(res.Changed) > 0 {
 		return &exitStatus{code: exitFmtCheck}
 	}
 	return nil

@@ -91,7 +91,7 @@ func stdinRun(t *testing.T, src []byte, check bool) ([]byte, int) {
 	switch {
 	case diags.HasErrors():
 		return out.Bytes(), 1
-	case check && res.Bytes > 0:
+	case check && len(res.Changed) > 0:
 		return out.Bytes(), 3
 	}
 	return out.Bytes(), 0

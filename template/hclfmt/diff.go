@@ -283,7 +283,9 @@ func slide(seq []int, changed, other []bool) {
 		for oc(j) {
 			j++
 		}
-		level := n // end of the run where it last met a change in the other side
+		// level is where the run last ended next to a change in the other
+		// side (n: nowhere).
+		var level int
 		for {
 			length := i - start
 			// Up, as long as the line above equals the run's last line.

@@ -36,10 +36,6 @@ type Result struct {
 	// Changed lists the files whose canonical form differs from their
 	// content, in the order they were processed ("-" for standard input).
 	Changed []string
-	// Bytes is the total size of the canonical form of the changed files.
-	// Packer's -check fails when it is not zero, so a changed file whose
-	// canonical form is empty (only blanks, no newline) does not fail it.
-	Bytes int
 }
 
 // Format formats each path: a folder's HCL files (see the package
@@ -185,7 +181,6 @@ func (r *run) process(path string) error {
 	}
 
 	r.res.Changed = append(r.res.Changed, path)
-	r.res.Bytes += len(out)
 	if !stdin {
 		_, _ = io.WriteString(r.out, path+"\n")
 	}
