@@ -60,6 +60,9 @@ The given content must be in HCL2 format.`,
 // or not.
 const fmtDiagWidth = 80
 
+// runFmt formats the paths as Packer does: changed names (or stdin's text)
+// on stdout as they come, then any diagnostics through the Ui; errors exit
+// 1, and -check exits 3 when something would change.
 func runFmt(ctx context.Context, f *Factory, o *FmtOptions) error {
 	fm := &hclfmt.Formatter{
 		// -check never writes.

@@ -188,7 +188,7 @@ func (r *run) process(path string) error {
 		if stdin {
 			_, _ = r.out.Write(out)
 		} else if err := os.WriteFile(path, out, 0o644); err != nil {
-			return err
+			return err // already names the file, as Packer shows it
 		}
 	}
 	if r.Diff && !stdin {
