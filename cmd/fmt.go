@@ -1,9 +1,14 @@
 package cmd
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
+
+	"github.com/kilnbuild/kiln/template/hclfmt"
 )
 
 // FmtOptions are the flags and arguments of `kiln fmt`.
@@ -51,4 +56,37 @@ The given content must be in HCL2 format.`,
 	return c
 }
 
-func runFmt(context.Context, *Factory, *FmtOptions) error { return errNotAvailable }
+// fmtDiagWidth is the width Packer wraps fmt's diagnostics to, terminal
+// or not.
+const fmtDiagWidth = 80
+
+// runFmt formats the paths as Packer does: changed names (or stdin's text)
+// on stdout as they come, then any diagnostics through the Ui; errors exit
+// 1, and -check exits 3 when something would change.
+func runFmt(ctx context.Context, f *Factory, o *FmtOptions) error {
+	fm := &hclfmt.Formatter{
+		// -check never writes.
+		Write:     o.Write && !o.Check,
+		Diff:      o.Diff,
+		Recursive: o.Recursive,
+		Out:       f.IO.Out,
+		Stdin:     f.IO.In,
+	}
+	res, diags := fm.Format(ctx, o.Paths)
+	if len(diags) > 0 {
+		var b bytes.Buffer
+		if err := hcl.NewDiagnosticTextWriter(&b, nil, fmtDiagWidth, false).WriteDiagnostics(diags); err != nil {
+			return fmt.Errorf("could not write diagnostic: %w", err)
+		}
+		u := f.Ui(uiOptions{})
+		if diags.HasErrors() {
+			u.Error(b.String())
+			return &exitStatus{code: exitError}
+		}
+		u.Say(b.String())
+	}
+	if o.Check && len(res.Changed) > 0 {
+		return &exitStatus{code: exitFmtCheck}
+	}
+	return nil
+}
