@@ -202,7 +202,7 @@ func TestRunAbortOnInterrupt(t *testing.T) {
 		t.Errorf("events (-want +got):\n%s", d)
 	}
 	want := []string{
-		"==> fake.a: provision: context canceled",
+		"==> fake.a: context canceled",
 		"==> fake.a: Interrupted, aborting...",
 		`==> fake.a: aborted: skipping cleanup of step "create"`,
 	}
