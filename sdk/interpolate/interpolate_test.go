@@ -371,3 +371,22 @@ func TestTemplateDirIsAbsolute(t *testing.T) {
 		t.Errorf("template_dir = %q, want %q", got, want)
 	}
 }
+
+func TestRenderMapErrors(t *testing.T) {
+	ctx := &Context{}
+	m := map[string]any{"b": "{{ build_name }}", "a": map[string]any{"x": []any{"{{ nope }}"}}}
+	_, err := RenderMap(m, ctx)
+	want := "invalid 'a': template: root:1: function \"nope\" not defined in:\n\n{{ nope }}"
+	if err == nil || err.Error() != want {
+		t.Errorf("error = %v, want %q", err, want)
+	}
+	delete(m, "a")
+	_, err = RenderMap(m, ctx)
+	if err == nil || !strings.HasPrefix(err.Error(), "render 'b': template: root:1:3: executing") || !strings.HasSuffix(err.Error(), "build_name not available in:\n\n{{ build_name }}") {
+		t.Errorf("error = %v", err)
+	}
+	got, err := RenderMap(map[string]any{"{{ upper `k` }}": "v"}, ctx)
+	if err != nil || got["{{ upper `k` }}"] != "v" {
+		t.Errorf("top-level keys are kept: got %v, %v", got, err)
+	}
+}

@@ -372,25 +372,59 @@ func RenderValue(v any, ctx *Context) (any, error) {
 	return v, nil
 }
 
-// RenderMap renders a component configuration: every value of m, with
-// errors reported as Packer's "render 'key': ..." for the top-level key.
+// RenderMap renders a component configuration as Packer does for each
+// top-level key: every template under it is checked first ("invalid
+// 'key': ..."), then rendered ("render 'key': ..."). Top-level keys are
+// kept as written; nested keys are rendered.
 func RenderMap(m map[string]any, ctx *Context) (map[string]any, error) {
 	if m == nil {
 		return nil, nil
 	}
 	out := make(map[string]any, len(m))
 	for _, k := range sortedKeys(m) {
-		rk, err := RenderPartial(k, ctx)
-		if err != nil {
-			return nil, fmt.Errorf("render '%s': %w in:\n\n%s", k, err, k)
+		if err := validateValue(m[k], ctx); err != nil {
+			return nil, fmt.Errorf("invalid '%s': %w", k, err)
 		}
 		rv, err := RenderValue(m[k], ctx)
 		if err != nil {
 			return nil, fmt.Errorf("render '%s': %w", k, err)
 		}
-		out[rk] = rv
+		out[k] = rv
 	}
 	return out, nil
+}
+
+// validateValue checks every string of v (map keys included) is a valid
+// template.
+func validateValue(v any, ctx *Context) error {
+	switch x := v.(type) {
+	case string:
+		if err := Validate(x, ctx); err != nil {
+			return fmt.Errorf("%w in:\n\n%s", err, x)
+		}
+	case map[string]any:
+		for _, k := range sortedKeys(x) {
+			if err := validateValue(k, ctx); err != nil {
+				return err
+			}
+			if err := validateValue(x[k], ctx); err != nil {
+				return err
+			}
+		}
+	case []any:
+		for _, e := range x {
+			if err := validateValue(e, ctx); err != nil {
+				return err
+			}
+		}
+	case []string:
+		for _, e := range x {
+			if err := validateValue(e, ctx); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 func sortedKeys(m map[string]any) []string {

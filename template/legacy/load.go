@@ -28,8 +28,8 @@ const ParseFailedSummary = "Failed to parse file as legacy JSON template: if you
 // prepares every component of every selected build. Builds that fail are
 // reported and left out of the result.
 func Load(ctx context.Context, path string, opts template.Options) (*template.Template, hcl.Diagnostics) {
-	out := &template.Template{Kind: template.JSON, Path: path, Files: map[string]*hcl.File{}}
-	c, diags := Open(path, opts, out)
+	c, files, diags := LoadConfig(path, opts)
+	out := &template.Template{Kind: template.JSON, Path: path, Files: files}
 	if diags.HasErrors() || opts.SyntaxOnly {
 		return out, diags
 	}
@@ -51,21 +51,20 @@ func Load(ctx context.Context, path string, opts template.Options) (*template.Te
 	return out, append(diags, bdiags...)
 }
 
-// Open parses the template at path and reads the command-line variables
-// of opts (var files, then -var), as Packer does before anything else.
-// When out is not nil, the source is recorded in out.Files for
-// diagnostics.
-func Open(path string, opts template.Options, out *template.Template) (*Config, hcl.Diagnostics) {
+// LoadConfig parses the template at path and reads the command-line
+// variables of opts (var files, then -var), as Packer does before anything
+// else; commands that work on the template itself (inspect, console)
+// start here. files holds the source, by path, for printing diagnostics.
+func LoadConfig(path string, opts template.Options) (c *Config, files map[string]*hcl.File, diags hcl.Diagnostics) {
+	files = map[string]*hcl.File{}
 	src, err := os.ReadFile(path)
 	if err != nil {
-		return nil, hcl.Diagnostics{parseDiag(path, nil, err)}
+		return nil, files, hcl.Diagnostics{parseDiag(path, nil, err)}
 	}
-	if out != nil {
-		out.Files[path] = &hcl.File{Bytes: src}
-	}
+	files[path] = &hcl.File{Body: hcl.EmptyBody(), Bytes: src}
 	t, err := Parse(src)
 	if err != nil {
-		return nil, hcl.Diagnostics{parseDiag(path, src, err)}
+		return nil, files, hcl.Diagnostics{parseDiag(path, src, err)}
 	}
 	if abs, err := filepath.Abs(path); err == nil {
 		t.Path = abs
@@ -74,7 +73,7 @@ func Open(path string, opts template.Options, out *template.Template) (*Config, 
 	for _, f := range opts.VarFiles {
 		fv, err := ReadVarFile(f)
 		if err != nil {
-			return nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: err.Error()}}
+			return nil, files, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: err.Error()}}
 		}
 		for k, v := range fv {
 			vars[k] = v
@@ -83,9 +82,9 @@ func Open(path string, opts template.Options, out *template.Template) (*Config, 
 	for _, v := range opts.Vars {
 		vars[v.Key] = v.Value
 	}
-	c := NewConfig(t, vars)
+	c = NewConfig(t, vars)
 	c.Getenv = opts.Env()
-	return c, nil
+	return c, files, nil
 }
 
 // parseDiag reports a template that cannot be parsed, with Packer's text;
