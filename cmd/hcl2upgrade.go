@@ -2,8 +2,14 @@ package cmd
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
+
+	"github.com/kilnbuild/kiln/components"
+	"github.com/kilnbuild/kiln/template/legacy"
 )
 
 // HCL2UpgradeOptions are the flags and argument of `kiln hcl2_upgrade`.
@@ -36,4 +42,62 @@ func newHCL2UpgradeCmdWith(f *Factory, run func(context.Context, *Factory, *HCL2
 	return c
 }
 
-func runHCL2Upgrade(context.Context, *Factory, *HCL2UpgradeOptions) error { return errNotAvailable }
+// runHCL2Upgrade writes the HCL2 translation of a JSON template, as
+// Packer's hcl2_upgrade does: the output file is created first (and left
+// empty if the template cannot be read), problems are reported as errors,
+// and the exit code is 1 when a part of the template could not be
+// translated.
+func runHCL2Upgrade(_ context.Context, f *Factory, o *HCL2UpgradeOptions) error {
+	ui := f.Ui(uiOptions{})
+	out := o.OutputFile
+	if out == "" {
+		out = o.Template + ".pkr.hcl"
+	}
+	fail := &exitStatus{code: exitError}
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+		ui.Error(fmt.Sprintf("Failed to create output directory: %v", err))
+		return fail
+	}
+	file, err := os.Create(out)
+	if err != nil {
+		ui.Error(fmt.Sprintf("Failed to create output file: %v", err))
+		return fail
+	}
+	defer file.Close()
+	if o.WithAnnotations {
+		if _, err := file.WriteString(legacy.UpgradeHeader); err != nil {
+			ui.Error(fmt.Sprintf("Failed to write to file: %v", err))
+			return fail
+		}
+	}
+	reg := components.Default()
+	res, err := legacy.UpgradeFile(o.Template, legacy.UpgradeOptions{
+		WithAnnotations: o.WithAnnotations,
+		HasBuilder: func(typ string) bool {
+			_, ok := reg.Builders[typ]
+			return ok
+		},
+		Getenv: f.getenv,
+	})
+	if err != nil {
+		ui.Error(legacy.ParseFailedSummary + " \nOriginal error: " + err.Error())
+		ui.Error("Failed to get config from JSON")
+		return fail
+	}
+	for _, m := range res.Messages {
+		ui.Error(m)
+	}
+	if _, err := file.Write(res.HCL); err != nil {
+		ui.Error(fmt.Sprintf("Failed to write to file: %v", err))
+		return fail
+	}
+	code := exitOK
+	if res.Failed {
+		code = exitError
+	}
+	ui.Say(fmt.Sprintf("Successfully created %s. Exit %d", out, code))
+	if code != exitOK {
+		return &exitStatus{code: code}
+	}
+	return nil
+}
