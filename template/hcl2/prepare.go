@@ -35,14 +35,9 @@ func (l *loader) initialize() hcl.Diagnostics {
 		"local": cty.ObjectVal(l.localVals),
 		"data":  dataObject(l.dataVals),
 	}
-	if diags.HasErrors() {
-		return diags
-	}
-	more := l.decodeSourcesAndBuilds()
-	diags = append(diags, more...)
-	if more.HasErrors() {
-		return diags
-	}
+	// As Packer, go on after errors in variables, locals and data
+	// sources, so that one run reports unknown component types too.
+	diags = append(diags, l.decodeSourcesAndBuilds()...)
 	return append(diags, l.checkComponents()...)
 }
 
