@@ -8,11 +8,16 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"golang.org/x/term"
 
+	"github.com/kilnbuild/kiln/components"
 	"github.com/kilnbuild/kiln/sdk"
 	"github.com/kilnbuild/kiln/template"
 	"github.com/kilnbuild/kiln/template/hcl2"
 	"github.com/kilnbuild/kiln/template/legacy"
 )
+
+// componentRegistry returns the components templates resolve types
+// against; tests add fakes.
+var componentRegistry = components.Default
 
 // loadOptions turns the shared flags into template load options.
 func (f *Factory) loadOptions(m MetaOptions) template.Options {
@@ -26,6 +31,7 @@ func (f *Factory) loadOptions(m MetaOptions) template.Options {
 		Only:     m.Only,
 		Except:   m.Except,
 		Getenv:   f.getenv,
+		Registry: componentRegistry(),
 	}
 }
 
