@@ -273,7 +273,7 @@ var StrContainsFunc = function.New(&function.Spec{
 func unsupported(name, service string, params int) function.Function {
 	ps := make([]function.Parameter, params)
 	for i := range ps {
-		ps[i] = function.Parameter{Name: fmt.Sprintf("arg%d", i), Type: cty.DynamicPseudoType, AllowNull: true}
+		ps[i] = function.Parameter{Name: fmt.Sprintf("arg%d", i), Type: cty.DynamicPseudoType, AllowNull: true, AllowDynamicType: true}
 	}
 	return function.New(&function.Spec{
 		Description: "Not supported by kiln.",
