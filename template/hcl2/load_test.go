@@ -310,3 +310,53 @@ build {
 }
 
 var _ = core.Build{}
+
+// The language fixture: dynamic blocks (in a source body and as build
+// sources), optional() defaults, locals in any order, data sources.
+func TestLanguageFixture(t *testing.T) {
+	path := filepath.Join("testdata", "valid", "language.pkr.hcl")
+	for _, evaluate := range []bool{false, true} {
+		tpl, _, rec := mustLoad(t, path, template.Options{EvaluateDatasources: evaluate})
+		var names []string
+		for _, b := range tpl.Builds {
+			names = append(names, b.Name)
+		}
+		if diff := cmp.Diff([]string{"all.docker.base", "all.docker.alpine", "all.docker.busybox"}, names); diff != "" {
+			t.Errorf("builds (-want +got):\n%s", diff)
+		}
+		cfg := rec.builders[0].cfg
+		if len(cfg.Mount) != 2 || cfg.Mount[1].Source != "/b" || cfg.Mount[1].Target != "/mnt/b" {
+			t.Errorf("dynamic mount blocks: %+v", cfg.Mount)
+		}
+		page, ok := cfg.Labels["page"]
+		switch {
+		case !evaluate && ok:
+			t.Errorf("data source not executed, yet its value is %q", page)
+		case evaluate && page != "fetched https://example.com/busybox:latest,alpine:3":
+			t.Errorf("data source output %q", page)
+		}
+		if evaluate != (rec.executions == 1) {
+			t.Errorf("EvaluateDatasources=%v: %d executions", evaluate, rec.executions)
+		}
+		// Only busybox gets the shell-local provisioner.
+		for _, b := range tpl.Builds {
+			if want := map[bool]int{true: 2, false: 1}[b.Name == "all.docker.busybox"]; len(b.Provisioners) != want {
+				t.Errorf("%s: %d provisioners, want %d", b.Name, len(b.Provisioners), want)
+			}
+		}
+		inline := rec.shells[0].cfg.Inline
+		if want := "echo busybox:latest,alpine:3! all base docker"; inline[0] != want {
+			t.Errorf("inline[0] = %q, want %q", inline[0], want)
+		}
+	}
+}
+
+func TestJSONTemplate(t *testing.T) {
+	tpl, _, rec := mustLoad(t, filepath.Join("testdata", "valid", "json.pkr.json"), template.Options{})
+	if len(tpl.Builds) != 1 || tpl.Builds[0].Name != "docker.json" {
+		t.Fatalf("builds %+v", tpl.Builds)
+	}
+	if rec.builders[0].cfg.Image != "busybox" || rec.shells[0].cfg.Inline[0] != "echo json" {
+		t.Errorf("decoded %+v %+v", rec.builders[0].cfg, rec.shells[0].cfg)
+	}
+}

@@ -58,7 +58,23 @@ func sortedAttributes(attrs hcl.Attributes) []*hcl.Attribute {
 // decodeLocalBlocks reads locals and local blocks.
 func (l *loader) decodeLocalBlocks() hcl.Diagnostics {
 	var diags hcl.Diagnostics
-	for _, b := range l.top[blockLocal] {
+	blocks := append(append([]*hcl.Block(nil), l.top[blockLocal]...), l.top[blockLocals]...)
+	sort.SliceStable(blocks, func(i, j int) bool {
+		a, b := blocks[i].DefRange, blocks[j].DefRange
+		if a.Filename != b.Filename {
+			return a.Filename < b.Filename
+		}
+		return a.Start.Byte < b.Start.Byte
+	})
+	for _, b := range blocks {
+		if b.Type == blockLocals {
+			attrs, more := b.Body.JustAttributes()
+			diags = append(diags, more...)
+			for _, attr := range sortedAttributes(attrs) {
+				l.locals = append(l.locals, &localDef{name: attr.Name, expr: attr.Expr, nameRange: attr.NameRange})
+			}
+			continue
+		}
 		name := b.Labels[0]
 		content, more := b.Body.Content(localSchema)
 		diags = append(diags, more...)
@@ -86,13 +102,6 @@ func (l *loader) decodeLocalBlocks() hcl.Diagnostics {
 		}
 		ld.expr = attr.Expr
 		l.locals = append(l.locals, ld)
-	}
-	for _, b := range l.top[blockLocals] {
-		attrs, more := b.Body.JustAttributes()
-		diags = append(diags, more...)
-		for _, attr := range sortedAttributes(attrs) {
-			l.locals = append(l.locals, &localDef{name: attr.Name, expr: attr.Expr, nameRange: attr.NameRange})
-		}
 	}
 	return diags
 }
@@ -203,7 +212,7 @@ func (l *loader) evaluateLocalsAndData(base *hcl.EvalContext) hcl.Diagnostics {
 				Severity: hcl.DiagError,
 				Summary:  "Cyclic dependency between locals and data sources",
 				Detail:   "Locals and data sources cannot depend on themselves: " + strings.Join(path, " → ") + ".",
-				Subject:  n.subject(),
+				Subject:  stack[len(stack)-1].subject(),
 			})
 			return
 		}
