@@ -1,16 +1,23 @@
 package cmd
 
 import (
+	"bytes"
 	"context"
 	"os"
 
 	"github.com/hashicorp/hcl/v2"
 	"golang.org/x/term"
 
+	"github.com/kilnbuild/kiln/components"
+	"github.com/kilnbuild/kiln/sdk"
 	"github.com/kilnbuild/kiln/template"
 	"github.com/kilnbuild/kiln/template/hcl2"
 	"github.com/kilnbuild/kiln/template/legacy"
 )
+
+// componentRegistry returns the components templates resolve types
+// against; tests add fakes.
+var componentRegistry = components.Default
 
 // loadOptions turns the shared flags into template load options.
 func (f *Factory) loadOptions(m MetaOptions) template.Options {
@@ -24,6 +31,7 @@ func (f *Factory) loadOptions(m MetaOptions) template.Options {
 		Only:     m.Only,
 		Except:   m.Except,
 		Getenv:   f.getenv,
+		Registry: componentRegistry(),
 	}
 }
 
@@ -59,4 +67,29 @@ func (f *Factory) writeDiags(t *template.Template, diags hcl.Diagnostics, color 
 	w := hcl.NewDiagnosticTextWriter(f.IO.Out, files, uint(width), color)
 	_ = w.WriteDiagnostics(diags)
 	return diags.HasErrors()
+}
+
+// diagWidth is the width Packer wraps diagnostic details at.
+const diagWidth = 80
+
+// showDiags renders diagnostics as Packer does (file:line:col, the source
+// lines, summary and detail, wrapped at 80 columns, no colour) and writes
+// them through u: with Error when any is an error, else with Say. It
+// reports whether any is an error.
+func showDiags(u sdk.Ui, t *template.Template, diags hcl.Diagnostics) bool {
+	if len(diags) == 0 {
+		return false
+	}
+	var files map[string]*hcl.File
+	if t != nil {
+		files = t.Files
+	}
+	var b bytes.Buffer
+	_ = hcl.NewDiagnosticTextWriter(&b, files, diagWidth, false).WriteDiagnostics(diags)
+	if diags.HasErrors() {
+		u.Error(b.String())
+		return true
+	}
+	u.Say(b.String())
+	return false
 }

@@ -50,4 +50,22 @@ exit status.`,
 	return c
 }
 
-func runValidate(context.Context, *Factory, *ValidateOptions) error { return errNotAvailable }
+// runValidate loads the template (parsing only with -syntax-only),
+// prints its diagnostics as Packer does, and exits 1 on errors.
+func runValidate(ctx context.Context, f *Factory, o *ValidateOptions) error {
+	u := f.Ui(uiOptions{})
+	opts := f.loadOptions(o.MetaOptions)
+	opts.SyntaxOnly = o.SyntaxOnly
+	opts.EvaluateDatasources = o.EvaluateDatasources
+	opts.WarnUndeclaredVar = !o.NoWarnUndeclaredVar
+	t, diags := loadTemplate(ctx, o.Template, o.ConfigType, opts)
+	if showDiags(u, t, diags) {
+		return &exitStatus{code: exitError}
+	}
+	if o.SyntaxOnly {
+		u.Say("Syntax-only check passed. Everything looks okay.")
+		return nil
+	}
+	u.Say("The configuration is valid.")
+	return nil
+}

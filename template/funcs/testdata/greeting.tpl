@@ -1,0 +1,1 @@
+Hi ${name}!%{ for x in items } [${x}]%{ endfor }

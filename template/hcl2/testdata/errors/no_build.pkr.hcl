@@ -1,0 +1,4 @@
+# ERROR anywhere: Missing build block
+source "docker" "x" {
+  image = "busybox"
+}

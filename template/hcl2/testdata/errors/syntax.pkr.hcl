@@ -1,0 +1,3 @@
+source "docker" "x" {
+  image = ${var.image} # ERROR: Invalid character # ERROR: Invalid expression
+}

@@ -1,0 +1,4 @@
+image = "x" # ERROR: Unsupported argument
+
+nope "x" { # ERROR: Unsupported block type
+}
