@@ -67,15 +67,24 @@ var supportedOS = []string{"darwin", "freebsd", "linux", "openbsd", "solaris", "
 
 // Decode decodes and validates raws into c.
 func Decode(c *Config, raws ...any) error {
+	if err := DecodeOnly(c, raws...); err != nil {
+		return err
+	}
+	return Validate(c)
+}
+
+// DecodeOnly decodes raws into c without defaults or validation.
+func DecodeOnly(c *Config, raws ...any) error {
 	ictx, err := compconfig.Decode(c, Excluded, raws...)
 	if err != nil {
 		return err
 	}
 	c.ictx = ictx
-	return c.validate()
+	return nil
 }
 
-func (c *Config) validate() error {
+// Validate sets c's defaults and validates it.
+func Validate(c *Config) error {
 	var errs compconfig.Errors
 	if runtime.GOOS == "windows" {
 		if len(c.ExecuteCommand) == 0 {
