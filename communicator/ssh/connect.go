@@ -1,0 +1,342 @@
+package ssh
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"strconv"
+	"sync"
+	"time"
+
+	gossh "golang.org/x/crypto/ssh"
+	"golang.org/x/crypto/ssh/agent"
+	"golang.org/x/net/proxy"
+)
+
+// Config tells Connect how to reach and authenticate to a host.
+type Config struct {
+	Host string
+	Port int
+	// Client holds the user, the authentication methods and the
+	// algorithm choices (see ClientConfig). Its Timeout is ignored:
+	// DialTimeout and HandshakeTimeout apply.
+	Client *gossh.ClientConfig
+	// Bastion, when set, is the host the connection goes through.
+	Bastion *Hop
+	// Proxy, when set, is a SOCKS5 proxy the connection goes through.
+	Proxy *Proxy
+	// DialTimeout bounds the TCP connection (default 30s) and
+	// HandshakeTimeout the SSH handshake (default 1m).
+	DialTimeout      time.Duration
+	HandshakeTimeout time.Duration
+	// KeepAliveInterval is how often a keep-alive request is sent; 0 or
+	// less sends none.
+	KeepAliveInterval time.Duration
+	// ReadWriteTimeout, when positive, fails the connection when no data
+	// moves in either direction for that long (with keep-alives on, this
+	// only happens when the host is gone).
+	ReadWriteTimeout time.Duration
+	// Pty requests a pseudo-terminal for every command.
+	Pty bool
+	// AgentForwarding forwards the local SSH agent (SSH_AUTH_SOCK) to
+	// every command's session.
+	AgentForwarding bool
+	// FileTransfer is "sftp", "scp" or "" (SFTP, falling back to scp when
+	// the server has no SFTP subsystem).
+	FileTransfer string
+	// LocalTunnels and RemoteTunnels are "PORT:HOST:PORT" forwards, as
+	// Packer's ssh_local_tunnels and ssh_remote_tunnels.
+	LocalTunnels  []string
+	RemoteTunnels []string
+}
+
+// Hop is a host connected to on the way, such as a bastion.
+type Hop struct {
+	Host   string
+	Port   int
+	Client *gossh.ClientConfig
+}
+
+// Proxy is a SOCKS5 proxy.
+type Proxy struct {
+	Host     string
+	Port     int
+	Username string
+	Password string
+}
+
+// DialError is returned by Connect when the TCP connection could not be
+// made: the host is probably not up yet.
+type DialError struct{ Err error }
+
+func (e *DialError) Error() string { return "dial: " + e.Err.Error() }
+func (e *DialError) Unwrap() error { return e.Err }
+
+// HandshakeError is returned by Connect when the TCP connection worked but
+// the SSH handshake or authentication failed.
+type HandshakeError struct{ Err error }
+
+func (e *HandshakeError) Error() string { return "ssh handshake: " + e.Err.Error() }
+func (e *HandshakeError) Unwrap() error { return e.Err }
+
+// Connect makes one attempt to connect to the host cfg describes.
+func Connect(ctx context.Context, cfg *Config) (*Comm, error) {
+	if cfg.Client == nil {
+		return nil, errors.New("ssh: no client configuration")
+	}
+	addr := net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port))
+	var bastion *gossh.Client
+	dial := func(ctx context.Context, network, address string) (net.Conn, error) {
+		d := &net.Dialer{Timeout: orDefault(cfg.DialTimeout, 30*time.Second)}
+		return d.DialContext(ctx, network, address)
+	}
+	switch {
+	case cfg.Bastion != nil:
+		b, err := handshake(ctx, cfg, dial, net.JoinHostPort(cfg.Bastion.Host, strconv.Itoa(cfg.Bastion.Port)), cfg.Bastion.Client)
+		if err != nil {
+			return nil, fmt.Errorf("bastion %s: %w", cfg.Bastion.Host, err)
+		}
+		bastion = b
+		dial = func(ctx context.Context, network, address string) (net.Conn, error) {
+			return b.DialContext(ctx, network, address)
+		}
+	case cfg.Proxy != nil:
+		var auth *proxy.Auth
+		if cfg.Proxy.Username != "" {
+			auth = &proxy.Auth{User: cfg.Proxy.Username, Password: cfg.Proxy.Password}
+		}
+		d, err := proxy.SOCKS5("tcp", net.JoinHostPort(cfg.Proxy.Host, strconv.Itoa(cfg.Proxy.Port)), auth,
+			&net.Dialer{Timeout: orDefault(cfg.DialTimeout, 30*time.Second)})
+		if err != nil {
+			return nil, &DialError{Err: fmt.Errorf("socks proxy: %w", err)}
+		}
+		cd, ok := d.(proxy.ContextDialer)
+		if !ok {
+			return nil, &DialError{Err: errors.New("socks proxy dialer does not take a context")}
+		}
+		dial = cd.DialContext
+	}
+	client, err := handshake(ctx, cfg, dial, addr, cfg.Client)
+	if err != nil {
+		if bastion != nil {
+			bastion.Close()
+		}
+		return nil, err
+	}
+	c := &Comm{cfg: cfg, client: client, bastion: bastion, done: make(chan struct{})}
+	if cfg.KeepAliveInterval > 0 {
+		go c.keepAlive(cfg.KeepAliveInterval)
+	}
+	if err := c.startTunnels(); err != nil {
+		c.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d <= 0 {
+		return def
+	}
+	return d
+}
+
+// handshake dials addr and runs the SSH handshake, both bounded by their
+// timeouts and by ctx.
+func handshake(ctx context.Context, cfg *Config, dial func(context.Context, string, string) (net.Conn, error), addr string, cc *gossh.ClientConfig) (*gossh.Client, error) {
+	conn, err := dial(ctx, "tcp", addr)
+	if err != nil {
+		return nil, &DialError{Err: err}
+	}
+	if cfg.ReadWriteTimeout > 0 {
+		conn = &deadlineConn{Conn: conn, timeout: cfg.ReadWriteTimeout}
+	}
+	hsTimeout := orDefault(cfg.HandshakeTimeout, time.Minute)
+	_ = conn.SetDeadline(time.Now().Add(hsTimeout))
+	stop := context.AfterFunc(ctx, func() { _ = conn.SetDeadline(time.Now()) })
+	sc, chans, reqs, err := gossh.NewClientConn(conn, addr, cc)
+	stop()
+	if err != nil {
+		conn.Close()
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, &HandshakeError{Err: err}
+	}
+	_ = conn.SetDeadline(time.Time{})
+	return gossh.NewClient(sc, chans, reqs), nil
+}
+
+// deadlineConn pushes the connection's deadline forward on every read and
+// write.
+type deadlineConn struct {
+	net.Conn
+	timeout time.Duration
+}
+
+func (c *deadlineConn) Read(p []byte) (int, error) {
+	_ = c.Conn.SetDeadline(time.Now().Add(c.timeout))
+	return c.Conn.Read(p)
+}
+
+func (c *deadlineConn) Write(p []byte) (int, error) {
+	_ = c.Conn.SetDeadline(time.Now().Add(c.timeout))
+	return c.Conn.Write(p)
+}
+
+// Comm is a connected SSH communicator. It is safe for concurrent use.
+type Comm struct {
+	cfg     *Config
+	client  *gossh.Client
+	bastion *gossh.Client
+
+	closeOnce sync.Once
+	done      chan struct{}
+
+	mu        sync.Mutex
+	sftp      *sftpState
+	listeners []net.Listener
+}
+
+// Client returns the underlying SSH client.
+func (c *Comm) Client() *gossh.Client { return c.client }
+
+// Close closes the connection (and the bastion's, tunnels and SFTP).
+func (c *Comm) Close() error {
+	var err error
+	c.closeOnce.Do(func() {
+		close(c.done)
+		c.mu.Lock()
+		if c.sftp != nil && c.sftp.client != nil {
+			c.sftp.client.Close()
+		}
+		for _, l := range c.listeners {
+			l.Close()
+		}
+		c.mu.Unlock()
+		err = c.client.Close()
+		if c.bastion != nil {
+			c.bastion.Close()
+		}
+	})
+	return err
+}
+
+func (c *Comm) keepAlive(every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-c.done:
+			return
+		case <-t.C:
+			if _, _, err := c.client.SendRequest("keepalive@openssh.com", true, nil); err != nil {
+				return
+			}
+		}
+	}
+}
+
+// ClientConfig builds the client configuration for user from the given
+// authentication material, in Packer's order: agent, private keys (each
+// with the certificate, if any), password (and keyboard-interactive).
+func ClientConfig(user string, opts AuthOptions) (*gossh.ClientConfig, error) {
+	cc := &gossh.ClientConfig{
+		User: user,
+		// Like Packer: the machines are new, their keys unknown.
+		HostKeyCallback: gossh.InsecureIgnoreHostKey(), //nolint:gosec
+	}
+	if len(opts.Ciphers) > 0 {
+		cc.Ciphers = opts.Ciphers
+	}
+	if len(opts.KeyExchanges) > 0 {
+		cc.KeyExchanges = opts.KeyExchanges
+	}
+	if opts.Agent {
+		ag, err := AgentClient()
+		if err != nil {
+			return nil, err
+		}
+		cc.Auth = append(cc.Auth, gossh.PublicKeysCallback(ag.Signers))
+	}
+	for _, key := range opts.PrivateKeys {
+		s, err := SignerFromPEM(key, opts.CertificateFile)
+		if err != nil {
+			return nil, err
+		}
+		cc.Auth = append(cc.Auth, gossh.PublicKeys(s))
+	}
+	if opts.Password != "" {
+		cc.Auth = append(cc.Auth, PasswordAuth(opts.Password), KeyboardInteractivePassword(opts.Password))
+	}
+	return cc, nil
+}
+
+// PasswordAuth authenticates with a password.
+func PasswordAuth(password string) gossh.AuthMethod { return gossh.Password(password) }
+
+// KeyboardInteractivePassword answers every keyboard-interactive question
+// with password.
+func KeyboardInteractivePassword(password string) gossh.AuthMethod {
+	return gossh.KeyboardInteractive(func(_, _ string, questions []string, _ []bool) ([]string, error) {
+		answers := make([]string, len(questions))
+		for i := range answers {
+			answers[i] = password
+		}
+		return answers, nil
+	})
+}
+
+// AuthOptions is the authentication material for ClientConfig.
+type AuthOptions struct {
+	Password        string
+	PrivateKeys     [][]byte
+	CertificateFile string
+	Agent           bool
+	Ciphers         []string
+	KeyExchanges    []string
+}
+
+// AgentClient connects to the SSH agent at SSH_AUTH_SOCK.
+func AgentClient() (agent.ExtendedAgent, error) {
+	sock := os.Getenv("SSH_AUTH_SOCK")
+	if sock == "" {
+		return nil, errors.New("ssh agent: SSH_AUTH_SOCK is not set")
+	}
+	conn, err := net.Dial("unix", sock)
+	if err != nil {
+		return nil, fmt.Errorf("ssh agent: %w", err)
+	}
+	return agent.NewClient(conn), nil
+}
+
+// SignerFromPEM parses a PEM private key, combined with the OpenSSH
+// certificate in certFile when that is not "".
+func SignerFromPEM(key []byte, certFile string) (gossh.Signer, error) {
+	s, err := gossh.ParsePrivateKey(key)
+	if err != nil {
+		return nil, fmt.Errorf("parse private key: %w", err)
+	}
+	if certFile == "" {
+		return s, nil
+	}
+	b, err := os.ReadFile(certFile)
+	if err != nil {
+		return nil, fmt.Errorf("read certificate: %w", err)
+	}
+	pk, _, _, _, err := gossh.ParseAuthorizedKey(b)
+	if err != nil {
+		return nil, fmt.Errorf("parse certificate %s: %w", certFile, err)
+	}
+	cert, ok := pk.(*gossh.Certificate)
+	if !ok {
+		return nil, fmt.Errorf("%s is not an ssh certificate", certFile)
+	}
+	cs, err := gossh.NewCertSigner(cert, s)
+	if err != nil {
+		return nil, fmt.Errorf("certificate %s: %w", certFile, err)
+	}
+	return cs, nil
+}
