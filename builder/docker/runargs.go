@@ -40,12 +40,10 @@ func boolFlag(set func(s *ContainerSpec, b bool)) func(*ContainerSpec, string) e
 	}
 }
 
-// ignored accepts a flag that means nothing for a container the builder
-// manages itself (-d: it is always detached).
-func ignored(*ContainerSpec, string) error { return nil }
-
+// --detach is accepted and means nothing: the builder always runs the
+// container detached.
 var runFlags = []runFlag{
-	{names: []string{"--detach", "-d"}, apply: ignored},
+	{names: []string{"--detach", "-d"}, apply: boolFlag(func(*ContainerSpec, bool) {})},
 	{names: []string{"--interactive", "-i"}, apply: boolFlag(func(s *ContainerSpec, b bool) { s.OpenStdin = b })},
 	{names: []string{"--tty", "-t"}, apply: boolFlag(func(s *ContainerSpec, b bool) { s.Tty = b })},
 	{names: []string{"--privileged"}, apply: boolFlag(func(s *ContainerSpec, b bool) { s.Privileged = b })},
