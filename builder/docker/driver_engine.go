@@ -598,3 +598,12 @@ func (d *EngineDriver) Export(ctx context.Context, id string, w io.Writer) error
 	}
 	return nil
 }
+
+// DriverOr returns d, or the Engine API driver when d is nil. The docker
+// post-processors use it so tests can hand them a FakeDriver.
+func DriverOr(d Driver) (Driver, error) {
+	if d != nil {
+		return d, nil
+	}
+	return NewEngineDriver()
+}
