@@ -1,6 +1,7 @@
 package components
 
 import (
+	"github.com/kilnbuild/kiln/builder/docker"
 	"github.com/kilnbuild/kiln/builder/file"
 	"github.com/kilnbuild/kiln/builder/null"
 	"github.com/kilnbuild/kiln/sdk"
@@ -9,7 +10,8 @@ import (
 // builders lists the Builder types kiln compiles in.
 func builders() map[string]func() sdk.Builder {
 	return map[string]func() sdk.Builder{
-		"file": func() sdk.Builder { return &file.Builder{} },
-		"null": func() sdk.Builder { return &null.Builder{} },
+		"file":   func() sdk.Builder { return &file.Builder{} },
+		"null":   func() sdk.Builder { return &null.Builder{} },
+		"docker": docker.New,
 	}
 }

@@ -215,6 +215,7 @@ start_test_sshd() {
 
 install_packages
 ensure_engine
+bash "$HERE/start-test-registry.sh" >/dev/null # docker-push tests: registry on 127.0.0.1
 [ "${KILN_TEST_SSHD:-0}" = 1 ] && start_test_sshd
 
 images=$(docker image ls --format '{{.Repository}}:{{.Tag}}' 'kiln-test/*' | sort | paste -sd, -)

@@ -1,0 +1,509 @@
+package docker
+
+import (
+	"archive/tar"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/kilnbuild/kiln/sdk"
+)
+
+// Communicator runs commands in, and moves files to and from, a running
+// container through the Engine API.
+//
+// Unlike Packer's docker communicator, commands are not serialised: each
+// one is its own exec instance with its own output streams and exit code,
+// so concurrent commands cannot mix up their results. Files travel as tar
+// streams through the container archive endpoints, written as they are
+// read: nothing is staged on the host or in the container. With
+// FixUploadOwner the uploaded entries carry the owner in their tar headers,
+// so no `chown -R` runs after each upload (and nothing else under the
+// destination changes owner, where Packer's chown -R of the destination
+// directory would).
+type Communicator struct {
+	Driver      Driver
+	ContainerID string
+	// ExecUser runs commands as this user (`docker exec -u`); empty means
+	// the container's user.
+	ExecUser string
+	// Tty allocates a terminal for commands (the undocumented `pty`
+	// option); their stderr is then merged into stdout.
+	Tty bool
+	// FixUploadOwner makes uploaded files belong to the user commands run
+	// as, instead of root.
+	FixUploadOwner bool
+
+	ownerMu sync.Mutex
+	owner   *owner
+}
+
+var _ sdk.Communicator = (*Communicator)(nil)
+
+type owner struct{ uid, gid int }
+
+// spoolLimit is how much of an upload of unknown size is held in memory to
+// learn its size for the tar header; larger streams go through `cat`.
+const spoolLimit = 32 << 20
+
+// Start implements sdk.Communicator: it runs cmd.Command with /bin/sh -c
+// and reports its exit status through cmd.SetExited.
+func (c *Communicator) Start(ctx context.Context, cmd *sdk.RemoteCmd) error {
+	started := make(chan struct{})
+	done := make(chan error, 1)
+	spec := ExecSpec{
+		Cmd:     []string{"/bin/sh", "-c", cmd.Command},
+		User:    c.ExecUser,
+		Tty:     c.Tty,
+		Stdin:   cmd.Stdin,
+		Stdout:  cmd.Stdout,
+		Stderr:  cmd.Stderr,
+		OnStart: func() { close(started) },
+	}
+	go func() {
+		code, err := c.Driver.Exec(ctx, c.ContainerID, spec)
+		select {
+		case <-started:
+		default:
+			// Failed before the command ran: Start reports it.
+			done <- err
+			if err == nil {
+				cmd.SetExited(code)
+			}
+			return
+		}
+		if err != nil {
+			if cmd.Stderr != nil {
+				fmt.Fprintf(cmd.Stderr, "kiln: %v\n", err)
+			}
+			cmd.SetExited(sdk.CmdDisconnect)
+			return
+		}
+		cmd.SetExited(code)
+	}()
+	select {
+	case <-started:
+		return nil
+	case err := <-done:
+		if err != nil {
+			return fmt.Errorf("run %q in container %s: %w", cmd.Command, shortID(c.ContainerID), err)
+		}
+		return nil
+	}
+}
+
+// run runs a command and returns its stdout, failing on a non-zero exit.
+func (c *Communicator) run(ctx context.Context, user string, stdin io.Reader, args ...string) (string, error) {
+	var out, errb bytes.Buffer
+	code, err := c.Driver.Exec(ctx, c.ContainerID, ExecSpec{Cmd: args, User: user, Stdin: stdin, Stdout: &out, Stderr: &errb})
+	if err != nil {
+		return "", err
+	}
+	if code != 0 {
+		return "", fmt.Errorf("%s exited with status %d: %s", strings.Join(args, " "), code, strings.TrimSpace(errb.String()))
+	}
+	return out.String(), nil
+}
+
+// uploadOwner returns the owner uploaded files get, and whether to set it.
+func (c *Communicator) uploadOwner(ctx context.Context) (owner, bool, error) {
+	if !c.FixUploadOwner {
+		return owner{}, false, nil
+	}
+	c.ownerMu.Lock()
+	defer c.ownerMu.Unlock()
+	if c.owner != nil {
+		return *c.owner, true, nil
+	}
+	user := c.ExecUser
+	if user == "" {
+		info, err := c.Driver.InspectContainer(ctx, c.ContainerID)
+		if err != nil {
+			return owner{}, false, err
+		}
+		user = info.User
+	}
+	o := owner{}
+	switch user {
+	case "", "root", "0", "0:0", "root:root":
+	default:
+		if uid, gid, ok := numericUser(user); ok {
+			o = owner{uid, gid}
+			break
+		}
+		out, err := c.run(ctx, c.ExecUser, nil, "/bin/sh", "-c", "id -u && id -g")
+		if err != nil {
+			return owner{}, false, fmt.Errorf("find the uid and gid of user %q: %w", user, err)
+		}
+		f := strings.Fields(out)
+		if len(f) != 2 {
+			return owner{}, false, fmt.Errorf("find the uid and gid of user %q: unexpected output %q", user, out)
+		}
+		uid, err1 := strconv.Atoi(f[0])
+		gid, err2 := strconv.Atoi(f[1])
+		if err := errors.Join(err1, err2); err != nil {
+			return owner{}, false, fmt.Errorf("find the uid and gid of user %q: %w", user, err)
+		}
+		o = owner{uid, gid}
+	}
+	c.owner = &o
+	return o, true, nil
+}
+
+// numericUser parses "uid:gid".
+func numericUser(s string) (int, int, bool) {
+	u, g, ok := strings.Cut(s, ":")
+	if !ok {
+		return 0, 0, false
+	}
+	uid, err1 := strconv.Atoi(u)
+	gid, err2 := strconv.Atoi(g)
+	return uid, gid, err1 == nil && err2 == nil
+}
+
+// containerPath makes p absolute: relative container paths are relative to
+// the root, as for `docker cp`.
+func containerPath(p string) string {
+	if !path.IsAbs(p) {
+		p = "/" + p
+	}
+	return path.Clean(p)
+}
+
+// Upload implements sdk.Communicator. The file is streamed as a one-entry
+// tar archive into the destination's directory.
+func (c *Communicator) Upload(ctx context.Context, dst string, r io.Reader, fi fs.FileInfo) error {
+	if strings.HasSuffix(dst, "/") {
+		return fmt.Errorf("upload to %s: destination is a directory; name the file", dst)
+	}
+	dst = containerPath(dst)
+	own, chown, err := c.uploadOwner(ctx)
+	if err != nil {
+		return fmt.Errorf("upload %s: %w", dst, err)
+	}
+	hdr := &tar.Header{
+		Typeflag: tar.TypeReg,
+		Name:     path.Base(dst),
+		Mode:     0o644,
+		ModTime:  time.Now(),
+		Format:   tar.FormatPAX,
+	}
+	if chown {
+		hdr.Uid, hdr.Gid = own.uid, own.gid
+	}
+	if fi != nil && fi.Mode().IsRegular() {
+		hdr.Size = fi.Size()
+		hdr.Mode = int64(fi.Mode().Perm())
+		hdr.ModTime = fi.ModTime()
+	} else {
+		// The size must be known before the data: hold a small stream in
+		// memory, and send a large one through the exec's stdin.
+		buf, err := io.ReadAll(io.LimitReader(r, spoolLimit+1))
+		if err != nil {
+			return fmt.Errorf("upload %s: read source: %w", dst, err)
+		}
+		if len(buf) > spoolLimit {
+			return c.uploadStream(ctx, dst, io.MultiReader(bytes.NewReader(buf), r), own, chown)
+		}
+		hdr.Size = int64(len(buf))
+		r = bytes.NewReader(buf)
+	}
+	pr, pw := io.Pipe()
+	go func() {
+		tw := tar.NewWriter(pw)
+		err := tw.WriteHeader(hdr)
+		if err == nil {
+			_, err = io.CopyN(tw, r, hdr.Size)
+			if errors.Is(err, io.EOF) {
+				err = fmt.Errorf("source ended after fewer than %d bytes", hdr.Size)
+			}
+		}
+		if err == nil {
+			err = tw.Close()
+		}
+		pw.CloseWithError(err)
+	}()
+	err = c.Driver.CopyTo(ctx, c.ContainerID, path.Dir(dst), pr)
+	pr.CloseWithError(err)
+	if err != nil {
+		return fmt.Errorf("upload %s: %w", dst, err)
+	}
+	return nil
+}
+
+// uploadStream writes a stream of unknown size to dst with `cat`.
+func (c *Communicator) uploadStream(ctx context.Context, dst string, r io.Reader, own owner, chown bool) error {
+	script := `cat > "$1"`
+	if chown {
+		script += fmt.Sprintf(` && chown %d:%d "$1"`, own.uid, own.gid)
+	}
+	if _, err := c.run(ctx, "root", r, "/bin/sh", "-c", script, "sh", dst); err != nil {
+		return fmt.Errorf("upload %s: %w", dst, err)
+	}
+	return nil
+}
+
+// UploadDir implements sdk.Communicator with `docker cp` semantics, as
+// Packer: a src ending in "/" has its contents copied into dst; otherwise
+// the directory is copied into dst when dst is an existing directory, or
+// becomes dst when dst does not exist. The whole tree is one tar stream.
+func (c *Communicator) UploadDir(ctx context.Context, dst string, src string, exclude []string) error {
+	contents := strings.HasSuffix(src, "/") || strings.HasSuffix(src, "/.")
+	srcDir := filepath.Clean(src)
+	fi, err := os.Stat(srcDir)
+	if err != nil {
+		return fmt.Errorf("upload directory %s: %w", src, err)
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("upload directory %s: not a directory", src)
+	}
+	dst = containerPath(dst)
+	exists := false
+	st, err := c.Driver.StatPath(ctx, c.ContainerID, dst)
+	switch {
+	case err == nil:
+		exists = st.Mode.IsDir()
+		if !exists {
+			return fmt.Errorf("upload directory %s to %s: destination exists and is not a directory", src, dst)
+		}
+	case !IsNotFound(err):
+		return fmt.Errorf("upload directory %s to %s: %w", src, dst, err)
+	}
+	var extractDir, prefix string
+	switch {
+	case exists && contents:
+		extractDir, prefix = dst, ""
+	case exists:
+		extractDir, prefix = dst, filepath.Base(srcDir)
+	default:
+		extractDir, prefix = path.Dir(dst), path.Base(dst)
+	}
+	own, chown, err := c.uploadOwner(ctx)
+	if err != nil {
+		return fmt.Errorf("upload directory %s: %w", src, err)
+	}
+	pr, pw := io.Pipe()
+	go func() {
+		pw.CloseWithError(writeTree(pw, srcDir, prefix, exclude, own, chown))
+	}()
+	err = c.Driver.CopyTo(ctx, c.ContainerID, extractDir, pr)
+	pr.CloseWithError(err)
+	if err != nil {
+		return fmt.Errorf("upload directory %s to %s: %w", src, dst, err)
+	}
+	return nil
+}
+
+// writeTree writes the tree at dir as a tar stream whose entries are
+// prefixed with prefix (the root itself is an entry when prefix is set).
+func writeTree(w io.Writer, dir, prefix string, exclude []string, own owner, chown bool) error {
+	tw := tar.NewWriter(w)
+	err := filepath.WalkDir(dir, func(p string, de fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return err
+		}
+		rel = filepath.ToSlash(rel)
+		if rel != "." && excluded(rel, exclude) {
+			if de.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		name := path.Join(prefix, rel)
+		if name == "." || name == "" {
+			return nil
+		}
+		return addTarEntry(tw, p, name, own.uid, own.gid, chown)
+	})
+	if err != nil {
+		return err
+	}
+	return tw.Close()
+}
+
+// excluded reports whether the slash-separated relative path rel matches
+// one of the patterns, as a whole or by its base name.
+func excluded(rel string, patterns []string) bool {
+	for _, p := range patterns {
+		p = strings.TrimSuffix(filepath.ToSlash(p), "/")
+		if ok, _ := path.Match(p, rel); ok {
+			return true
+		}
+		if ok, _ := path.Match(p, path.Base(rel)); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// Download implements sdk.Communicator: the file is read out of the
+// container's tar stream straight into w. A symlink is followed.
+func (c *Communicator) Download(ctx context.Context, src string, w io.Writer) error {
+	src = containerPath(src)
+	for range 8 {
+		rc, st, err := c.Driver.CopyFrom(ctx, c.ContainerID, src)
+		if err != nil {
+			return fmt.Errorf("download %s: %w", src, err)
+		}
+		if st.Mode&fs.ModeSymlink != 0 && st.LinkTarget != "" {
+			rc.Close()
+			src = containerPath(st.LinkTarget)
+			continue
+		}
+		err = copyFirstFile(rc, w, src)
+		rc.Close()
+		return err
+	}
+	return fmt.Errorf("download %s: too many levels of symbolic links", src)
+}
+
+func copyFirstFile(r io.Reader, w io.Writer, src string) error {
+	tr := tar.NewReader(r)
+	hdr, err := tr.Next()
+	if err != nil {
+		return fmt.Errorf("download %s: read archive: %w", src, err)
+	}
+	switch hdr.Typeflag {
+	case tar.TypeReg:
+	case tar.TypeDir:
+		return fmt.Errorf("download %s: is a directory", src)
+	default:
+		return fmt.Errorf("download %s: not a regular file", src)
+	}
+	if _, err := io.Copy(w, tr); err != nil {
+		return fmt.Errorf("download %s: %w", src, err)
+	}
+	return nil
+}
+
+// DownloadDir implements sdk.Communicator (Packer's docker communicator
+// does not): the contents of the container directory src are extracted
+// into the local directory dst, which is created if needed. Entries
+// matching exclude are skipped; entries that would land outside dst are
+// refused.
+func (c *Communicator) DownloadDir(ctx context.Context, src string, dst string, exclude []string) error {
+	src = containerPath(src)
+	rc, st, err := c.Driver.CopyFrom(ctx, c.ContainerID, src)
+	if err != nil {
+		return fmt.Errorf("download directory %s: %w", src, err)
+	}
+	defer rc.Close()
+	if !st.Mode.IsDir() {
+		return fmt.Errorf("download directory %s: not a directory", src)
+	}
+	if err := extractTree(rc, dst, exclude); err != nil {
+		return fmt.Errorf("download directory %s to %s: %w", src, dst, err)
+	}
+	return nil
+}
+
+// extractTree extracts the tar stream r, whose entries are under one top
+// directory, into dst.
+func extractTree(r io.Reader, dst string, exclude []string) error {
+	if err := os.MkdirAll(dst, 0o755); err != nil {
+		return err
+	}
+	root, err := os.OpenRoot(dst)
+	if err != nil {
+		return err
+	}
+	defer root.Close()
+	type dirTime struct {
+		name string
+		t    time.Time
+	}
+	var dirs []dirTime
+	tr := tar.NewReader(r)
+	for {
+		hdr, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("read archive: %w", err)
+		}
+		// Drop the top directory ("name/" or "./").
+		_, rel, _ := strings.Cut(strings.TrimPrefix(hdr.Name, "./"), "/")
+		rel = strings.TrimSuffix(rel, "/")
+		if rel == "" || rel == "." {
+			continue
+		}
+		if !fs.ValidPath(rel) {
+			return fmt.Errorf("archive entry %q escapes the destination", hdr.Name)
+		}
+		if excluded(rel, exclude) {
+			continue
+		}
+		name := filepath.FromSlash(rel)
+		mode := fs.FileMode(hdr.Mode).Perm()
+		switch hdr.Typeflag {
+		case tar.TypeDir:
+			if err := root.MkdirAll(name, 0o755); err != nil {
+				return err
+			}
+			if err := root.Chmod(name, mode); err != nil {
+				return err
+			}
+			dirs = append(dirs, dirTime{name, hdr.ModTime})
+		case tar.TypeReg:
+			_ = root.Remove(name)
+			f, err := root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, mode)
+			if err != nil {
+				return err
+			}
+			_, err = io.Copy(f, tr)
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+			if err != nil {
+				return err
+			}
+			if err := root.Chmod(name, mode); err != nil {
+				return err
+			}
+			_ = root.Chtimes(name, hdr.ModTime, hdr.ModTime)
+		case tar.TypeSymlink:
+			_ = root.Remove(name)
+			if err := root.Symlink(hdr.Linkname, name); err != nil {
+				return err
+			}
+		case tar.TypeLink:
+			_, lrel, _ := strings.Cut(strings.TrimPrefix(hdr.Linkname, "./"), "/")
+			if !fs.ValidPath(lrel) {
+				return fmt.Errorf("archive entry %q links outside the destination", hdr.Name)
+			}
+			_ = root.Remove(name)
+			if err := root.Link(filepath.FromSlash(lrel), name); err != nil {
+				return err
+			}
+		default:
+			// Devices, fifos: not something a download can recreate.
+			continue
+		}
+	}
+	for i := len(dirs) - 1; i >= 0; i-- {
+		_ = root.Chtimes(dirs[i].name, dirs[i].t, dirs[i].t)
+	}
+	return nil
+}
+
+func shortID(id string) string {
+	if len(id) > 12 {
+		return id[:12]
+	}
+	return id
+}

@@ -1,0 +1,74 @@
+package docker
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/kilnbuild/kiln/multistep"
+	"github.com/kilnbuild/kiln/sdk/commonsteps"
+)
+
+// LabelManaged marks the containers kiln creates, so leftovers of a
+// killed kiln can be found (`docker ps -a --filter label=build.kiln`).
+const LabelManaged = "build.kiln"
+
+// cleanupTimeout bounds the removal of the container after the build.
+const cleanupTimeout = 2 * time.Minute
+
+// StepRun creates and starts the build's container from run_command,
+// with the temporary directory mounted at container_dir and the volumes,
+// devices, capabilities, tmpfs mounts, privileges, runtime and platform
+// the options ask for. Cleanup kills and removes the container, whatever
+// happened to the build, cancellation included.
+type StepRun struct{}
+
+// Run implements multistep.Step.
+func (StepRun) Run(ctx context.Context, state *multistep.State) multistep.Action {
+	cfg := multistep.MustGet(state, KeyConfig)
+	drv := multistep.MustGet(state, KeyDriver)
+	u := ui(state)
+	image := multistep.MustGet(state, KeyRunImage)
+	spec, err := cfg.runSpec(image)
+	if err != nil {
+		return multistep.HaltWith(state, err)
+	}
+	if dir, ok := multistep.Get(state, KeyTempDir); ok {
+		spec.Binds = append([]string{dir + ":" + cfg.ContainerDir}, spec.Binds...)
+	}
+	if spec.Labels == nil {
+		spec.Labels = map[string]string{}
+	}
+	spec.Labels[LabelManaged] = cfg.PackerBuildName
+	u.Say("Starting docker container...")
+	id, err := drv.CreateContainer(ctx, spec)
+	if err != nil {
+		return multistep.HaltWith(state, err)
+	}
+	// Recorded before starting, so that Cleanup removes a container that
+	// failed to start.
+	multistep.Put(state, KeyContainerID, id)
+	if err := drv.StartContainer(ctx, id); err != nil {
+		return multistep.HaltWith(state, err)
+	}
+	u.Message(fmt.Sprintf("Container ID: %s", id))
+	multistep.Put(state, commonsteps.KeyInstanceID, id)
+	return multistep.Continue
+}
+
+// Cleanup implements multistep.Step.
+func (StepRun) Cleanup(state *multistep.State) {
+	id, ok := multistep.Get(state, KeyContainerID)
+	if !ok || id == "" {
+		return
+	}
+	drv := multistep.MustGet(state, KeyDriver)
+	u := ui(state)
+	u.Say(fmt.Sprintf("Killing the container: %s", id))
+	// The build's context may be cancelled already: removal gets its own.
+	ctx, cancel := context.WithTimeout(context.Background(), cleanupTimeout)
+	defer cancel()
+	if err := drv.RemoveContainer(ctx, id); err != nil {
+		u.Error(fmt.Sprintf("Error removing container %s: %v", id, err))
+	}
+}
