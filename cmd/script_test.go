@@ -2,6 +2,7 @@ package cmd_test
 
 import (
 	"os"
+	"path/filepath"
 	"os/exec"
 	"testing"
 	"time"
@@ -33,6 +34,11 @@ func TestScripts(t *testing.T) {
 		RequireUniqueNames:  true,
 		UpdateScripts:       os.Getenv("KILN_UPDATE_SCRIPTS") == "1",
 		Setup: func(e *testscript.Env) error {
+			repo, err := filepath.Abs("..")
+			if err != nil {
+				return err
+			}
+			e.Setenv("KILN_REPO", repo)
 			e.Setenv("CHECKPOINT_DISABLE", "1")
 			e.Setenv("PACKER_NO_COLOR", "")
 			if v := os.Getenv("DOCKER_HOST"); v != "" {

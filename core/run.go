@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"log"
 	"runtime/debug"
@@ -219,11 +220,12 @@ func (b *Build) hook(opts RunOptions) *sdk.DispatchHook {
 	return &sdk.DispatchHook{Hooks: hooks}
 }
 
-// errorText is how a build's error is printed. A builder returning its
-// step runner's error as is (a *multistep.StepError) is shown with the
-// step's error alone, as Packer's builders report it.
+// errorText is how a build's error is printed. An error from a builder's
+// step runner (a *multistep.StepError anywhere in the chain) is shown as
+// the step's error alone, as Packer's builders report it.
 func errorText(err error) string {
-	if se, ok := err.(*multistep.StepError); ok && se.Err != nil {
+	var se *multistep.StepError
+	if errors.As(err, &se) && se.Err != nil {
 		return se.Err.Error()
 	}
 	return err.Error()

@@ -2,7 +2,6 @@ package docker
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/hashicorp/hcl/v2/hcldec"
 
@@ -80,7 +79,7 @@ func (b *Builder) Run(ctx context.Context, ui sdk.Ui, hook sdk.Hook) (sdk.Artifa
 
 	runner := commonsteps.NewRunner(b.steps(), b.config.PackerConfig, ui)
 	if err := runner.Run(ctx, state); err != nil {
-		return nil, fmt.Errorf("docker build: %w", err)
+		return nil, err
 	}
 
 	generated, _ := multistep.Get(state, commonsteps.KeyGeneratedData)
