@@ -13,41 +13,12 @@ import (
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/kilnbuild/kiln/components"
+	"github.com/kilnbuild/kiln/internal/testenv"
 	"github.com/kilnbuild/kiln/template"
 	"github.com/kilnbuild/kiln/template/hcl2"
 )
 
-// corpusDir finds the shared corpus of real templates: a shared/corpus
-// folder beside the repository or one of its parents, /work/shared/corpus,
-// or $KILN_CORPUS. Without one the test is skipped, except in CI.
-func corpusDir(t *testing.T) string {
-	t.Helper()
-	wd, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	candidates := []string{}
-	for dir := wd; ; dir = filepath.Dir(dir) {
-		candidates = append(candidates, filepath.Join(dir, "shared", "corpus"))
-		if filepath.Dir(dir) == dir {
-			break
-		}
-	}
-	candidates = append(candidates, "/work/shared/corpus")
-	if env := os.Getenv("KILN_CORPUS"); env != "" {
-		candidates = append(candidates, env)
-	}
-	for _, c := range candidates {
-		if _, err := os.Stat(filepath.Join(c, "EXPECTED.tsv")); err == nil {
-			return c
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("corpus not found (looked in %s); set KILN_CORPUS", strings.Join(candidates, ", "))
-	}
-	t.Skipf("corpus not found (looked for shared/corpus above %s, /work/shared/corpus and $KILN_CORPUS)", wd)
-	return ""
-}
+func corpusDir(t *testing.T) string { return testenv.Corpus(t) }
 
 // corpusUnit is one row of EXPECTED.tsv.
 type corpusUnit struct {

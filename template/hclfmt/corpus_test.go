@@ -16,37 +16,7 @@ import (
 	"github.com/kilnbuild/kiln/template/hclfmt"
 )
 
-// corpusDir finds the recorded Packer corpus: a shared/corpus folder next
-// to the repository or one of its parents, /work/shared/corpus, or
-// $KILN_CORPUS. Without one the test is skipped, except in CI where that is
-// a failure.
-func corpusDir(t testing.TB) string {
-	t.Helper()
-	var candidates []string
-	if wd, err := os.Getwd(); err == nil {
-		for d := wd; ; d = filepath.Dir(d) {
-			candidates = append(candidates, filepath.Join(d, "shared", "corpus"))
-			if filepath.Dir(d) == d {
-				break
-			}
-		}
-	}
-	candidates = append(candidates, "/work/shared/corpus")
-	if env := os.Getenv("KILN_CORPUS"); env != "" {
-		candidates = append(candidates, env)
-	}
-	for _, c := range candidates {
-		if st, err := os.Stat(filepath.Join(c, "FMT.tsv")); err == nil && st.Mode().IsRegular() {
-			return c
-		}
-	}
-	msg := "corpus not found: no shared/corpus/FMT.tsv above the repository, at /work/shared/corpus or in $KILN_CORPUS"
-	if testenv.InCI() {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
-	return ""
-}
+func corpusDir(t testing.TB) string { return testenv.Corpus(t) }
 
 type fmtRow struct {
 	path    string

@@ -14,50 +14,12 @@ import (
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/kilnbuild/kiln/components"
+	"github.com/kilnbuild/kiln/internal/testenv"
 	"github.com/kilnbuild/kiln/sdk"
 	"github.com/kilnbuild/kiln/template"
 )
 
-// corpusDir finds the corpus of real templates with Packer's recorded
-// outcomes: a shared/corpus folder next to the repository or one of its
-// parents, else $KILN_CORPUS. Without it the test is skipped, except in CI
-// where it fails.
-func corpusDir(t *testing.T) string {
-	t.Helper()
-	if d := os.Getenv("KILN_CORPUS"); d != "" {
-		return d
-	}
-	wd, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	root := wd
-	for {
-		if _, err := os.Stat(filepath.Join(root, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(root)
-		if parent == root {
-			root = wd
-			break
-		}
-		root = parent
-	}
-	for d := root; ; d = filepath.Dir(d) {
-		c := filepath.Join(d, "shared", "corpus")
-		if fi, err := os.Stat(filepath.Join(c, "EXPECTED.tsv")); err == nil && !fi.IsDir() {
-			return c
-		}
-		if filepath.Dir(d) == d {
-			break
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("corpus not found: no shared/corpus above the repository and KILN_CORPUS is not set")
-	}
-	t.Skip("corpus not found: no shared/corpus above the repository and KILN_CORPUS is not set")
-	return ""
-}
+func corpusDir(t *testing.T) string { return testenv.Corpus(t) }
 
 // readTSV reads a corpus table as one map per row, keyed by column name.
 func readTSV(t *testing.T, path string) []map[string]string {

@@ -1,0 +1,37 @@
+package testenv
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// Corpus returns the folder of real-world templates with Packer's recorded
+// outcomes (shared/corpus, beside the repository or one of its parents, or
+// $KILN_CORPUS). Without it the test is skipped, saying why — except in
+// CI, where it fails.
+func Corpus(t testing.TB) string {
+	t.Helper()
+	if d := os.Getenv("KILN_CORPUS"); d != "" {
+		return d
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for d := wd; ; d = filepath.Dir(d) {
+		c := filepath.Join(d, "shared", "corpus")
+		if fi, err := os.Stat(filepath.Join(c, "EXPECTED.tsv")); err == nil && fi.Mode().IsRegular() {
+			return c
+		}
+		if filepath.Dir(d) == d {
+			break
+		}
+	}
+	const msg = "template corpus not found: no shared/corpus beside the repository or above it, and KILN_CORPUS is not set"
+	if InCI() {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
+	return ""
+}
