@@ -24,7 +24,7 @@ func (l *loader) initialize() hcl.Diagnostics {
 	diags := l.variables.validate(l.funcs)
 	for _, v := range l.variables.order {
 		if v.sensitive {
-			scrub(v.value())
+			l.scrub(v.value())
 			l.sensitive = append(l.sensitive, v.name)
 		}
 	}
