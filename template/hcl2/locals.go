@@ -332,7 +332,7 @@ func (l *loader) evaluateData(d *dataDef, ectx *hcl.EvalContext) (cty.Value, hcl
 		return cty.DynamicVal, diags
 	}
 	if err := ds.Configure(decoded); err != nil {
-		return cty.DynamicVal, append(diags, config.Diagnostics(err, d.block.Body)...)
+		return cty.DynamicVal, append(diags, multiError(config.Diagnostics(err, d.block.Body))...)
 	}
 	if !l.opts.EvaluateDatasources {
 		return cty.UnknownVal(hcldec.ImpliedType(ds.OutputSpec())), diags
