@@ -37,7 +37,7 @@ func Inspect(ctx context.Context, path string, opts template.Options) (*template
 	vars := append([]*variable(nil), l.variables.order...)
 	sort.Slice(vars, func(i, j int) bool { return vars[i].name < vars[j].name })
 	for _, v := range vars {
-		fmt.Fprintf(&b, "var.%s: %q\n", v.name, printable(v.value()))
+		fmt.Fprintf(&b, "var.%s: %s\n", v.name, quote(printable(v.value())))
 	}
 	b.WriteString("\n> local-variables:\n\n")
 	names := make([]string, 0, len(l.localVals))
@@ -46,7 +46,7 @@ func Inspect(ctx context.Context, path string, opts template.Options) (*template
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(&b, "local.%s: %q\n", n, printable(l.localVals[n]))
+		fmt.Fprintf(&b, "local.%s: %s\n", n, quote(printable(l.localVals[n])))
 	}
 	b.WriteString("\n> builds:\n")
 	for i, bd := range l.buildDefs {
@@ -166,3 +166,6 @@ func indent(s string) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// quote quotes a printed value as Go's %q does.
+func quote(s string) string { return strconv.Quote(s) }
