@@ -1,9 +1,16 @@
 package cmd
 
 import (
+	"bufio"
 	"context"
+	"fmt"
+	"os"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/kilnbuild/kiln/template"
+	"github.com/kilnbuild/kiln/template/hcl2"
 )
 
 // ConsoleOptions are the flags and argument of `kiln console`.
@@ -47,4 +54,62 @@ standard input and their values printed.`,
 	return c
 }
 
-func runConsole(context.Context, *Factory, *ConsoleOptions) error { return errNotAvailable }
+// runConsole evaluates HCL2 expressions against the template. On a
+// terminal it is a prompt loop printing each value; with piped input, as
+// Packer, it evaluates every line and prints the last value, exiting 1 if
+// a line failed.
+func runConsole(ctx context.Context, f *Factory, o *ConsoleOptions) error {
+	if o.Template != "" {
+		kind, err := template.DetectKind(o.Template, o.ConfigType)
+		if err != nil {
+			return err
+		}
+		if kind != template.HCL2 {
+			return errNotAvailable
+		}
+	}
+	c, t, diags := hcl2.NewConsole(ctx, o.Template, f.loadOptions(o.MetaOptions))
+	if f.writeDiags(t, diags, false) {
+		return &exitStatus{code: exitError}
+	}
+	u := f.Ui(uiOptions{})
+	interactive := false
+	if in, ok := f.IO.In.(*os.File); ok && term.IsTerminal(int(in.Fd())) {
+		interactive = true
+	}
+	sc := bufio.NewScanner(f.IO.In)
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	failed, last := false, ""
+	for {
+		if interactive {
+			fmt.Fprint(f.IO.Out, "> ")
+		}
+		if !sc.Scan() {
+			break
+		}
+		out, exit, diags := c.Eval(sc.Text())
+		if interactive && exit {
+			return nil
+		}
+		if len(diags) > 0 {
+			failed = f.writeDiags(t, diags, false)
+		}
+		if interactive {
+			if out != "" {
+				u.Say(out)
+			}
+			continue
+		}
+		last = out
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("read input: %w", err)
+	}
+	if !interactive {
+		u.Message(last)
+	}
+	if failed && !interactive {
+		return &exitStatus{code: exitError}
+	}
+	return nil
+}

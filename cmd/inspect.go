@@ -2,8 +2,12 @@ package cmd
 
 import (
 	"context"
+	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/kilnbuild/kiln/template"
+	"github.com/kilnbuild/kiln/template/hcl2"
 )
 
 // InspectOptions are the flags and argument of `kiln inspect`.
@@ -41,4 +45,19 @@ basic syntax by necessity).`,
 	return c
 }
 
-func runInspect(context.Context, *Factory, *InspectOptions) error { return errNotAvailable }
+// runInspect prints the components of an HCL2 template as Packer does.
+func runInspect(ctx context.Context, f *Factory, o *InspectOptions) error {
+	kind, err := template.DetectKind(o.Template, o.ConfigType)
+	if err != nil {
+		return err
+	}
+	if kind != template.HCL2 {
+		return errNotAvailable
+	}
+	t, text, diags := hcl2.Inspect(ctx, o.Template, f.loadOptions(o.MetaOptions))
+	if f.writeDiags(t, diags, false) {
+		return &exitStatus{code: exitError}
+	}
+	f.Ui(uiOptions{}).Say(strings.TrimSuffix(text, "\n"))
+	return nil
+}

@@ -3,10 +3,8 @@ package cmd
 import (
 	"bytes"
 	"context"
-	"os"
 
 	"github.com/hashicorp/hcl/v2"
-	"golang.org/x/term"
 
 	"github.com/kilnbuild/kiln/components"
 	"github.com/kilnbuild/kiln/sdk"
@@ -47,26 +45,10 @@ func loadTemplate(ctx context.Context, path, configType string, opts template.Op
 	return hcl2.Load(ctx, path, opts)
 }
 
-// writeDiags prints diagnostics the way HCL renders them (file:line:col,
-// the source lines, the summary and detail) to the Ui's error stream, and
-// reports whether any is an error.
+// writeDiags prints diagnostics through the command's Ui, as showDiags,
+// and reports whether any is an error.
 func (f *Factory) writeDiags(t *template.Template, diags hcl.Diagnostics, color bool) bool {
-	if len(diags) == 0 {
-		return false
-	}
-	var files map[string]*hcl.File
-	if t != nil {
-		files = t.Files
-	}
-	width := 0
-	if fd, ok := f.IO.Out.(*os.File); ok && term.IsTerminal(int(fd.Fd())) {
-		if w, _, err := term.GetSize(int(fd.Fd())); err == nil {
-			width = w
-		}
-	}
-	w := hcl.NewDiagnosticTextWriter(f.IO.Out, files, uint(width), color)
-	_ = w.WriteDiagnostics(diags)
-	return diags.HasErrors()
+	return showDiags(f.Ui(uiOptions{NoColor: !color}), t, diags)
 }
 
 // diagWidth is the width Packer wraps diagnostic details at.

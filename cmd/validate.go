@@ -53,15 +53,15 @@ exit status.`,
 // runValidate loads the template (parsing only with -syntax-only),
 // prints its diagnostics as Packer does, and exits 1 on errors.
 func runValidate(ctx context.Context, f *Factory, o *ValidateOptions) error {
-	u := f.Ui(uiOptions{})
 	opts := f.loadOptions(o.MetaOptions)
 	opts.SyntaxOnly = o.SyntaxOnly
 	opts.EvaluateDatasources = o.EvaluateDatasources
 	opts.WarnUndeclaredVar = !o.NoWarnUndeclaredVar
 	t, diags := loadTemplate(ctx, o.Template, o.ConfigType, opts)
-	if showDiags(u, t, diags) {
+	if f.writeDiags(t, diags, false) {
 		return &exitStatus{code: exitError}
 	}
+	u := f.Ui(uiOptions{})
 	if o.SyntaxOnly {
 		u.Say("Syntax-only check passed. Everything looks okay.")
 		return nil

@@ -112,4 +112,7 @@ type Template struct {
 	Files map[string]*hcl.File
 	// Builds are the selected, prepared builds (nil with SyntaxOnly).
 	Builds []*core.Build
+	// Sensitive are the values of sensitive variables and locals, which
+	// the loader has also registered with the Ui's scrubber.
+	Sensitive []string
 }

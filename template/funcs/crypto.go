@@ -98,6 +98,7 @@ var RSADecryptFunc = function.New(&function.Spec{
 		} else {
 			return cty.UnknownVal(cty.String), function.NewArgErrorf(1, "failed to parse key: %s", err)
 		}
+		//lint:ignore SA1019 rsadecrypt is defined (by Packer and Terraform) as PKCS #1 v1.5 decryption
 		out, err := rsa.DecryptPKCS1v15(rand.Reader, key, b)
 		if err != nil {
 			return cty.UnknownVal(cty.String), fmt.Errorf("failed to decrypt: %w", err)

@@ -197,13 +197,18 @@ func registryWarning(b *hcl.Block) *hcl.Diagnostic {
 	}
 }
 
-// parseSourceRef reads "source.type.name" or "type.name".
+// parseSourceRef reads "source.type.name" or "type.name". As in Packer,
+// the first part of a longer reference is dropped whatever it is
+// ("sources.docker.x" is docker.x), and parts after the name are ignored.
 func parseSourceRef(s string) (sourceKey, bool) {
 	parts := strings.Split(s, ".")
-	if len(parts) == 3 && parts[0] == blockSource {
+	if len(parts) < 2 {
+		return sourceKey{}, false
+	}
+	if len(parts) > 2 {
 		parts = parts[1:]
 	}
-	if len(parts) != 2 || !hclsyntax.ValidIdentifier(parts[0]) || !hclsyntax.ValidIdentifier(parts[1]) {
+	if !hclsyntax.ValidIdentifier(parts[0]) || !hclsyntax.ValidIdentifier(parts[1]) {
 		return sourceKey{}, false
 	}
 	return sourceKey{parts[0], parts[1]}, true

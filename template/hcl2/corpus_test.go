@@ -10,12 +10,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/kilnbuild/kiln/components"
 	"github.com/kilnbuild/kiln/internal/testenv"
 	"github.com/kilnbuild/kiln/template"
 	"github.com/kilnbuild/kiln/template/hcl2"
+	"github.com/kilnbuild/kiln/ui"
 )
 
 func corpusDir(t *testing.T) string { return testenv.Corpus(t) }
@@ -57,6 +59,23 @@ func readExpected(t *testing.T, dir string) []corpusUnit {
 		t.Fatal(err)
 	}
 	return units
+}
+
+// readUnstable reads INSPECT_UNSTABLE.tsv: the units whose inspect output
+// changes from run to run.
+func readUnstable(t *testing.T, dir string) map[string]bool {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "INSPECT_UNSTABLE.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]bool{}
+	for _, line := range strings.Split(string(b), "\n")[1:] {
+		if p, _, ok := strings.Cut(line, "\t"); ok {
+			out[p] = true
+		}
+	}
+	return out
 }
 
 // render prints diagnostics as kiln validate does.
@@ -112,8 +131,9 @@ func TestCorpus(t *testing.T) {
 	dir := corpusDir(t)
 	units := readExpected(t, dir)
 	const validateFloor = 0.80
+	unstable := readUnstable(t, dir)
 
-	var total, syntaxOK, syntaxLineOK, validateOK, validateLinesOK int
+	var total, syntaxOK, syntaxLineOK, validateOK, validateLinesOK, inspectTotal, inspectOK int
 	for _, u := range units {
 		if u.format != "hcl" {
 			continue
@@ -154,6 +174,28 @@ func TestCorpus(t *testing.T) {
 			} else {
 				t.Logf("validate: error lines\n  kiln:   %s\n  Packer: %s", got, u.validateErrors)
 			}
+
+			// inspect: Packer's output, byte for byte, where it is stable.
+			if unstable[u.path] {
+				return
+			}
+			want, err := os.ReadFile(filepath.Join(dir, "_expected", "inspect", strings.TrimSuffix(u.path, "/")+".txt"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			inspectTotal++
+			tpl, text, diags := hcl2.Inspect(context.Background(), target, opts)
+			got := text
+			if diags.HasErrors() {
+				got = render(tpl, diags) + "\n"
+			}
+			scrubber := ui.NewScrubber()
+			scrubber.Add(tpl.Sensitive...)
+			if got = scrubber.Scrub(got); got == string(want) {
+				inspectOK++
+			} else {
+				t.Errorf("inspect differs from Packer's:\n%s", cmp.Diff(string(want), got))
+			}
 		})
 	}
 	if total == 0 {
@@ -161,9 +203,9 @@ func TestCorpus(t *testing.T) {
 	}
 	pct := func(n int) float64 { return 100 * float64(n) / float64(total) }
 	t.Logf("corpus: %d HCL2 units; -syntax-only exit agrees on %d (%.1f%%), first error line on %d (%.1f%%); "+
-		"validate exit agrees on %d (%.1f%%), error lines on %d (%.1f%%)",
+		"validate exit agrees on %d (%.1f%%), error lines on %d (%.1f%%); inspect output identical on %d of %d stable units",
 		total, syntaxOK, pct(syntaxOK), syntaxLineOK, pct(syntaxLineOK),
-		validateOK, pct(validateOK), validateLinesOK, pct(validateLinesOK))
+		validateOK, pct(validateOK), validateLinesOK, pct(validateLinesOK), inspectOK, inspectTotal)
 	if float64(validateOK) < validateFloor*float64(total) {
 		t.Errorf("validate exit agreement %.1f%% is below the floor of %.0f%%", pct(validateOK), 100*validateFloor)
 	}

@@ -40,6 +40,7 @@ func Load(ctx context.Context, path string, opts template.Options) (*template.Te
 		return t, diags
 	}
 	more = l.initialize()
+	t.Sensitive = l.secrets
 	diags = append(diags, more...)
 	if more.HasErrors() {
 		return t, diags
@@ -47,6 +48,7 @@ func Load(ctx context.Context, path string, opts template.Options) (*template.Te
 	builds, more := l.builds()
 	diags = append(diags, more...)
 	t.Builds = builds
+	t.Sensitive = l.secrets
 	return t, diags
 }
 
@@ -83,6 +85,8 @@ type loader struct {
 	localVals map[string]cty.Value
 	dataVals  map[string]map[string]cty.Value
 	sensitive []string
+	// secrets are the values of sensitive variables and locals.
+	secrets []string
 	// ectx is the context sources and builds are evaluated in.
 	ectx *hcl.EvalContext
 }

@@ -360,3 +360,77 @@ func TestJSONTemplate(t *testing.T) {
 		t.Errorf("decoded %+v %+v", rec.builders[0].cfg, rec.shells[0].cfg)
 	}
 }
+
+// Locals and data sources form one dependency graph: a data source may
+// use a local that uses another data source.
+func TestLocalsAndDataGraph(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"t.pkr.hcl": `
+data "http" "second" {
+  url = local.from_first
+}
+locals {
+  from_first = "u/${data.http.first.body}"
+  final      = data.http.second.body
+}
+data "http" "first" {
+  url = "root"
+}
+source "docker" "s" {
+  image = local.final
+}
+build {
+  sources = ["docker.s"]
+}
+`})
+	_, _, rec := mustLoad(t, filepath.Join(dir, "t.pkr.hcl"), template.Options{EvaluateDatasources: true})
+	if got := rec.builders[0].cfg.Image; got != "fetched u/fetched root" {
+		t.Errorf("image = %q", got)
+	}
+	if rec.executions != 2 {
+		t.Errorf("%d executions, want 2", rec.executions)
+	}
+
+	dir = writeFiles(t, map[string]string{"t.pkr.hcl": `
+data "http" "d" {
+  url = local.l
+}
+locals {
+  l = data.http.d.body
+}
+`})
+	_, diags, _ := load(t, filepath.Join(dir, "t.pkr.hcl"), template.Options{})
+	if got := summaries(diags, hcl.DiagError); len(got) != 1 || got[0] != "Cyclic dependency between locals and data sources" {
+		t.Errorf("cycle through a data source: %q", got)
+	}
+}
+
+// The error-cleanup-provisioner is prepared like the others and follows
+// only/except.
+func TestErrorCleanupProvisioner(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"t.pkr.hcl": `
+source "docker" "a" { image = "x" }
+source "docker" "b" { image = "x" }
+build {
+  sources = ["docker.a", "docker.b"]
+  error-cleanup-provisioner "shell-local" {
+    inline = ["cleanup ${build.ID}"]
+    except = ["docker.b"]
+  }
+}
+`})
+	tpl, _, _ := mustLoad(t, filepath.Join(dir, "t.pkr.hcl"), template.Options{})
+	if tpl.Builds[1].ErrorCleanupProvisioner != nil {
+		t.Error("docker.b has the cleanup provisioner it excepts")
+	}
+	c := tpl.Builds[0].ErrorCleanupProvisioner
+	if c == nil || c.Type != "shell-local" {
+		t.Fatalf("docker.a cleanup provisioner: %+v", c)
+	}
+	p, err := c.Configure(map[string]any{"ID": "42"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := p.(*fakeShell).cfg.Inline[0]; got != "cleanup 42" {
+		t.Errorf("inline %q", got)
+	}
+}

@@ -245,8 +245,13 @@ func (l *loader) evaluateLocalsAndData(base *hcl.EvalContext) hcl.Diagnostics {
 		diags = append(diags, more...)
 		n.ok = !more.HasErrors()
 	}
+	// As Packer, stop at the first local or data source that fails: the
+	// ones after it are not evaluated.
 	for _, n := range order {
 		visit(n)
+		if diags.HasErrors() {
+			break
+		}
 	}
 
 	for _, n := range order {
@@ -256,7 +261,7 @@ func (l *loader) evaluateLocalsAndData(base *hcl.EvalContext) hcl.Diagnostics {
 		if n.local != nil {
 			l.localVals[n.local.name] = n.value
 			if n.local.sensitive {
-				scrub(n.value)
+				l.scrub(n.value)
 			}
 		} else {
 			m := l.dataVals[n.data.typ]
@@ -327,7 +332,7 @@ func (l *loader) evaluateData(d *dataDef, ectx *hcl.EvalContext) (cty.Value, hcl
 		return cty.DynamicVal, diags
 	}
 	if err := ds.Configure(decoded); err != nil {
-		return cty.DynamicVal, append(diags, config.Diagnostics(err, d.block.Body)...)
+		return cty.DynamicVal, append(diags, multiError(config.Diagnostics(err, d.block.Body))...)
 	}
 	if !l.opts.EvaluateDatasources {
 		return cty.UnknownVal(hcldec.ImpliedType(ds.OutputSpec())), diags
@@ -344,10 +349,11 @@ func (l *loader) evaluateData(d *dataDef, ectx *hcl.EvalContext) (cty.Value, hcl
 }
 
 // scrub registers every string in v as a secret to hide from output.
-func scrub(v cty.Value) {
+func (l *loader) scrub(v cty.Value) {
 	_ = cty.Walk(v, func(_ cty.Path, x cty.Value) (bool, error) {
-		if x.IsKnown() && !x.IsNull() && x.Type() == cty.String {
+		if x.IsKnown() && !x.IsNull() && x.Type() == cty.String && x.AsString() != "" {
 			ui.DefaultScrubber.Add(x.AsString())
+			l.secrets = append(l.secrets, x.AsString())
 		}
 		return true, nil
 	})

@@ -24,7 +24,7 @@ func (l *loader) initialize() hcl.Diagnostics {
 	diags := l.variables.validate(l.funcs)
 	for _, v := range l.variables.order {
 		if v.sensitive {
-			scrub(v.value())
+			l.scrub(v.value())
 			l.sensitive = append(l.sensitive, v.name)
 		}
 	}
@@ -177,7 +177,7 @@ func (l *loader) prepareBuild(bd *buildDef, use *sourceUse, name string, except 
 		})
 	}
 	if err != nil {
-		return nil, append(diags, config.Diagnostics(err, use.body)...)
+		return nil, append(diags, multiError(config.Diagnostics(err, use.body))...)
 	}
 
 	placeholders := map[string]cty.Value{}
@@ -259,6 +259,20 @@ func runContext(pctx *hcl.EvalContext, placeholders map[string]cty.Value, genera
 	c := pctx.NewChild()
 	c.Variables = map[string]cty.Value{"build": cty.ObjectVal(vals)}
 	return c
+}
+
+// multiError words a builder's or data source's problems as Packer prints
+// the error they return ("N error(s) occurred:" and "* problem"), keeping
+// each one's location.
+func multiError(inner hcl.Diagnostics) hcl.Diagnostics {
+	out := make(hcl.Diagnostics, len(inner))
+	for i, d := range inner {
+		c := *d
+		c.Summary = fmt.Sprintf("%d error(s) occurred:", len(inner))
+		c.Detail = "* " + d.Detail
+		out[i] = &c
+	}
+	return out
 }
 
 // failedPreparing wraps a component's problems as Packer words them,

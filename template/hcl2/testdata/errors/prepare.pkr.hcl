@@ -1,12 +1,12 @@
 source "docker" "x" {
   image   = "busybox"
   commit  = true
-  discard = true # ERROR: Invalid value
+  discard = true # ERROR: 1 error(s) occurred:
 }
 
 source "docker" "y" {
   image   = "busybox"
-  timeout = "forever" # ERROR: Invalid duration
+  timeout = "forever" # ERROR: 1 error(s) occurred:
 }
 
 source "docker" "z" {

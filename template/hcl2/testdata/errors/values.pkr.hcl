@@ -14,9 +14,6 @@ variable "checked" {
 locals {
   a = local.b
   b = local.a # ERROR: Cyclic dependency between locals and data sources
-  c = local.nope # ERROR: Unsupported attribute
-  d = upper(1, 2) # ERROR: Too many function arguments
-  e = file("does-not-exist") # ERROR: Error in function call
 }
 
 source "docker" "x" {

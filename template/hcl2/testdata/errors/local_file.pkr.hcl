@@ -1,0 +1,3 @@
+local "e" {
+  expression = file("does-not-exist") # ERROR: Error in function call
+}
