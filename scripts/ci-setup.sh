@@ -12,7 +12,8 @@
 #                      engine is only started for the default socket)
 #   KILN_TEST_DEBIAN=1 also build kiln-test/debian:bookworm (slow, see
 #                      build-test-images.sh)
-#   KILN_TEST_SSHD=1   also start a test sshd on 127.0.0.1 (prints its port)
+#   KILN_TEST_SSHD=0   do not start the test sshd on 127.0.0.1 (started by
+#                      default when sshd is installed; see start_test_sshd)
 #   KILN_DOCKERD_FLAGS a dockerd flag set to try before the built-in ones
 set -euo pipefail
 
@@ -167,38 +168,79 @@ ensure_engine() {
 }
 
 # ---------------------------------------------------------------- sshd
-# ==== TEST SSHD (not started by default; KILN_TEST_SSHD=1 starts it) ====
-# A private sshd on 127.0.0.1 on a free high port, root login by key only.
-# Files in /var/lib/kiln-test/sshd: id_ed25519 (client key), port, sshd.log.
+# ==== TEST SSHD (started whenever sshd is installed; KILN_TEST_SSHD=0 skips it) ====
+# A private sshd on 127.0.0.1 on a free high port: root logs in by key only,
+# the unprivileged user kilntest by password. Files in /var/lib/kiln-test/sshd:
+# id_ed25519 (client key), port, sshd.log, and env, which the tests read:
+#   KILN_TEST_SSHD_HOST, KILN_TEST_SSHD_PORT, KILN_TEST_SSHD_USER,
+#   KILN_TEST_SSHD_KEY, KILN_TEST_SSHD_PASSWORD_USER, KILN_TEST_SSHD_PASSWORD
 # Prints the port on stdout.
+TEST_SSHD_USER=kilntest
+
+# write_test_sshd_config DIR PORT: the config for the test sshd.
+write_test_sshd_config() {
+	cat >"$1/sshd_config.new" <<-EOF
+		ListenAddress 127.0.0.1:$2
+		HostKey $1/ssh_host_ed25519_key
+		PidFile $1/sshd.pid
+		AuthorizedKeysFile $1/authorized_keys
+		PermitRootLogin prohibit-password
+		PasswordAuthentication yes
+		KbdInteractiveAuthentication no
+		AllowTcpForwarding yes
+		UsePAM no
+		StrictModes no
+		MaxStartups 100:30:200
+		MaxSessions 100
+		Subsystem sftp internal-sftp
+	EOF
+	# OpenSSH 9.8+ penalises sources whose logins fail; the tests fail logins
+	# on purpose, from 127.0.0.1, so turn that off where it exists.
+	if /usr/sbin/sshd -G -f "$1/sshd_config.new" -o PerSourcePenalties=no >/dev/null 2>&1; then
+		echo "PerSourcePenalties no" >>"$1/sshd_config.new"
+	fi
+}
+
+# ensure_test_sshd_user DIR: the password user, with a password kept in DIR.
+ensure_test_sshd_user() {
+	local dir=$1 pw
+	id -u "$TEST_SSHD_USER" >/dev/null 2>&1 || useradd -m -s /bin/sh "$TEST_SSHD_USER" ||
+		die "cannot create user $TEST_SSHD_USER"
+	if [ ! -s "$dir/password" ]; then
+		pw=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
+		printf '%s' "$pw" >"$dir/password"
+		chmod 600 "$dir/password"
+	fi
+	printf '%s:%s\n' "$TEST_SSHD_USER" "$(cat "$dir/password")" | chpasswd || die "cannot set the password of $TEST_SSHD_USER"
+}
+
 start_test_sshd() {
 	local dir=$STATE_DIR/sshd port pid
 	mkdir -p "$dir" /run/sshd
 	chmod 700 "$dir"
-	if pid=$(cat "$dir/sshd.pid" 2>/dev/null) && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = sshd ] &&
-		port=$(cat "$dir/port" 2>/dev/null) && (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-		log "test sshd already on 127.0.0.1:$port"
-		echo "$port"
-		return
-	fi
 	[ -f "$dir/ssh_host_ed25519_key" ] || ssh-keygen -q -t ed25519 -N '' -f "$dir/ssh_host_ed25519_key"
 	[ -f "$dir/id_ed25519" ] || ssh-keygen -q -t ed25519 -N '' -C kiln-test -f "$dir/id_ed25519"
 	cp "$dir/id_ed25519.pub" "$dir/authorized_keys"
+	ensure_test_sshd_user "$dir"
+	if pid=$(cat "$dir/sshd.pid" 2>/dev/null) && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = sshd ] &&
+		port=$(cat "$dir/port" 2>/dev/null) && (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+		write_test_sshd_config "$dir" "$port"
+		if cmp -s "$dir/sshd_config.new" "$dir/sshd_config"; then
+			rm -f "$dir/sshd_config.new"
+			write_test_sshd_env "$dir" "$port"
+			log "test sshd already on 127.0.0.1:$port"
+			echo "$port"
+			return
+		fi
+		log "test sshd config changed; restarting it"
+		kill "$pid" 2>/dev/null || true
+		for _ in $(seq 1 20); do [ -d "/proc/$pid" ] || break; sleep 0.25; done
+	fi
 	for port in $(seq 22220 22299); do
 		(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
 	done
-	cat >"$dir/sshd_config" <<-EOF
-		ListenAddress 127.0.0.1:$port
-		HostKey $dir/ssh_host_ed25519_key
-		PidFile $dir/sshd.pid
-		AuthorizedKeysFile $dir/authorized_keys
-		PermitRootLogin prohibit-password
-		PasswordAuthentication no
-		KbdInteractiveAuthentication no
-		UsePAM no
-		StrictModes no
-		Subsystem sftp internal-sftp
-	EOF
+	write_test_sshd_config "$dir" "$port"
+	mv -f "$dir/sshd_config.new" "$dir/sshd_config"
 	/usr/sbin/sshd -t -f "$dir/sshd_config" || die "bad test sshd config"
 	/usr/sbin/sshd -f "$dir/sshd_config" -E "$dir/sshd.log" </dev/null
 	for _ in $(seq 1 20); do
@@ -207,8 +249,23 @@ start_test_sshd() {
 	done
 	(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || die "test sshd did not listen on $port (see $dir/sshd.log)"
 	echo "$port" >"$dir/port"
-	log "test sshd on 127.0.0.1:$port (key $dir/id_ed25519)"
+	write_test_sshd_env "$dir" "$port"
+	log "test sshd on 127.0.0.1:$port (key $dir/id_ed25519, env $dir/env)"
 	echo "$port"
+}
+
+# write_test_sshd_env DIR PORT: what the tests need to reach the test sshd.
+write_test_sshd_env() {
+	cat >"$1/env.new" <<-EOF
+		KILN_TEST_SSHD_HOST=127.0.0.1
+		KILN_TEST_SSHD_PORT=$2
+		KILN_TEST_SSHD_USER=root
+		KILN_TEST_SSHD_KEY=$1/id_ed25519
+		KILN_TEST_SSHD_PASSWORD_USER=$TEST_SSHD_USER
+		KILN_TEST_SSHD_PASSWORD=$(cat "$1/password")
+	EOF
+	chmod 600 "$1/env.new"
+	mv -f "$1/env.new" "$1/env"
 }
 
 # ---------------------------------------------------------------- main
@@ -216,7 +273,9 @@ start_test_sshd() {
 install_packages
 ensure_engine
 bash "$HERE/start-test-registry.sh" >/dev/null # docker-push tests: registry on 127.0.0.1
-[ "${KILN_TEST_SSHD:-0}" = 1 ] && start_test_sshd
+if [ "${KILN_TEST_SSHD:-1}" != 0 ] && [ -x /usr/sbin/sshd ]; then
+	start_test_sshd >/dev/null
+fi
 
 images=$(docker image ls --format '{{.Repository}}:{{.Tag}}' 'kiln-test/*' | sort | paste -sd, -)
 log "done in $((SECONDS - T0))s"
