@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/kilnbuild/kiln/communicator/local"
+	"github.com/kilnbuild/kiln/communicator/none"
 	"github.com/kilnbuild/kiln/communicator/ssh"
 	"github.com/kilnbuild/kiln/multistep"
 	"github.com/kilnbuild/kiln/sdk"
@@ -16,7 +17,8 @@ import (
 
 // StepConnect connects the communicator Config describes and puts it in
 // the state under commonsteps.KeyCommunicator, with the connection's
-// description under commonsteps.KeyConnInfo. For "none" it puts nothing.
+// description under commonsteps.KeyConnInfo. For "none" it puts a disabled
+// communicator, which host-side provisioners do not need.
 // Cleanup closes the connection.
 type StepConnect struct {
 	Config *Config
@@ -47,6 +49,10 @@ func (s *StepConnect) Run(ctx context.Context, state *multistep.State) multistep
 	}
 	switch typ {
 	case TypeNone:
+		// Host-side provisioners (shell-local) still run; the rest fail
+		// clearly through the disabled communicator, as in Packer.
+		multistep.Put[sdk.Communicator](state, commonsteps.KeyCommunicator, none.Disabled{})
+		multistep.Put(state, commonsteps.KeyConnInfo, commonsteps.ConnInfo{Type: TypeNone})
 		return multistep.Continue
 	case TypeLocal:
 		multistep.Put[sdk.Communicator](state, commonsteps.KeyCommunicator, &local.Communicator{})

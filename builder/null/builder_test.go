@@ -106,7 +106,7 @@ func TestRunLocalWithShellProvisioner(t *testing.T) {
 	}
 }
 
-func TestRunNoneFailsHook(t *testing.T) {
+func TestRunNoneHandsDisabledCommunicator(t *testing.T) {
 	b := &Builder{}
 	if _, _, err := b.Prepare(map[string]any{"communicator": "none"}); err != nil {
 		t.Fatal(err)
@@ -121,8 +121,14 @@ func TestRunNoneFailsHook(t *testing.T) {
 		}),
 	}}}
 	_, err := b.Run(t.Context(), &ui.Recorder{}, hook)
-	if !called || gotComm != nil {
-		t.Errorf("hook called=%v with comm %v, want a nil communicator", called, gotComm)
+	if !called || gotComm == nil {
+		t.Fatalf("hook called=%v with comm %v, want the disabled communicator", called, gotComm)
+	}
+	// As in Packer, communicator = "none" hands provisioners a communicator
+	// that host-side provisioners ignore and that refuses to touch a machine.
+	uerr := gotComm.Upload(t.Context(), "/tmp/x", strings.NewReader("x"), nil)
+	if uerr == nil || uerr.Error() != "Upload is not implemented when communicator = 'none'" {
+		t.Errorf("Upload = %v", uerr)
 	}
 	if !errors.Is(err, boom) {
 		t.Errorf("Run = %v, want the hook's error", err)

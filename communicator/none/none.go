@@ -7,6 +7,7 @@ package none
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"io/fs"
 
@@ -41,3 +42,37 @@ func (Communicator) Download(context.Context, string, io.Writer) error { return 
 
 // DownloadDir implements sdk.Communicator.
 func (Communicator) DownloadDir(context.Context, string, string, []string) error { return nil }
+
+// Disabled is the communicator of `communicator = "none"`: provisioners
+// that run on the host (shell-local) work, and anything that needs the
+// machine fails saying why, as in Packer.
+type Disabled struct{}
+
+var _ sdk.Communicator = Disabled{}
+
+func notImplemented(op string) error {
+	return fmt.Errorf("%s is not implemented when communicator = 'none'", op)
+}
+
+// Start implements sdk.Communicator.
+func (Disabled) Start(context.Context, *sdk.RemoteCmd) error { return notImplemented("Start") }
+
+// Upload implements sdk.Communicator.
+func (Disabled) Upload(context.Context, string, io.Reader, fs.FileInfo) error {
+	return notImplemented("Upload")
+}
+
+// UploadDir implements sdk.Communicator.
+func (Disabled) UploadDir(context.Context, string, string, []string) error {
+	return notImplemented("UploadDir")
+}
+
+// Download implements sdk.Communicator.
+func (Disabled) Download(context.Context, string, io.Writer) error {
+	return notImplemented("Download")
+}
+
+// DownloadDir implements sdk.Communicator.
+func (Disabled) DownloadDir(context.Context, string, string, []string) error {
+	return notImplemented("DownloadDir")
+}
