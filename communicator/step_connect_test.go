@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kilnbuild/kiln/communicator/none"
+
 	"github.com/kilnbuild/kiln/internal/testenv"
 	"github.com/kilnbuild/kiln/multistep"
 	"github.com/kilnbuild/kiln/sdk"
@@ -87,8 +89,9 @@ func TestStepConnectHandshakeAttempts(t *testing.T) {
 
 func TestStepConnectNoneAndLocal(t *testing.T) {
 	state, _, action := runStep(t, &StepConnect{Config: prepared(t, Config{Type: "none"})})
-	if action != multistep.Continue || multistep.Has(state, commonsteps.KeyCommunicator) {
-		t.Errorf("none: action %v, communicator set %v", action, multistep.Has(state, commonsteps.KeyCommunicator))
+	comm, _ := multistep.Get(state, commonsteps.KeyCommunicator)
+	if _, disabled := comm.(none.Disabled); action != multistep.Continue || !disabled {
+		t.Errorf("none: action %v, communicator %T, want none.Disabled", action, comm)
 	}
 	cfg := &Config{Type: TypeLocal}
 	cfg.Prepare(TypeLocal)
