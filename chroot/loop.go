@@ -170,3 +170,10 @@ func rereadPartitions(ctx context.Context, disk string) {
 	defer unix.Close(fd)
 	_ = unix.IoctlSetInt(fd, unix.BLKRRPART, 0)
 }
+
+// DiskHasPartitions reports whether the disk dev has a partition table
+// with at least one partition, as partx(8) reads it.
+func DiskHasPartitions(ctx context.Context, dev string) bool {
+	out, err := exec.CommandContext(ctx, "partx", "--show", "--noheadings", "--output", "NR", dev).Output()
+	return err == nil && strings.TrimSpace(string(out)) != ""
+}

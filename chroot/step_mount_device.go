@@ -16,7 +16,9 @@ import (
 // stops the processes still running in the chroot and unmounts
 // everything at or below the mount path, deepest first.
 type StepMountDevice struct {
-	// Partition is the partition to mount; 0 mounts the whole device.
+	// Partition is the partition to mount; 0 mounts the whole device,
+	// and a negative number partition 1 if the disk has a partition
+	// table, the whole device otherwise.
 	Partition int
 	// Options are mount options (-o), e.g. "noatime".
 	Options []string
@@ -37,7 +39,14 @@ func (s *StepMountDevice) Run(ctx context.Context, state *multistep.State) multi
 	if !ok || mountPath == "" {
 		return multistep.HaltWith(state, fmt.Errorf("mount device: no mount path in state"))
 	}
-	part := PartitionDevice(dev, s.Partition)
+	n := s.Partition
+	if n < 0 {
+		n = 0
+		if DiskHasPartitions(ctx, dev) {
+			n = 1
+		}
+	}
+	part := PartitionDevice(dev, n)
 	if err := WaitForBlockDevice(ctx, part, dev); err != nil {
 		return multistep.HaltWith(state, fmt.Errorf("mount device: %w", err))
 	}

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -202,4 +203,18 @@ func CleanupMounts(t testing.TB, dir string) {
 			t.Logf("cleanup: %v", err)
 		}
 	})
+}
+
+// AttachPartition attaches the part of the disk image file starting at
+// offset (a partition) to a loop device, detached when t ends, and
+// returns the device, for tools such as e2fsck that read block devices.
+func AttachPartition(t testing.TB, file string, offset int64) string {
+	t.Helper()
+	dev := strings.TrimSpace(Run(t, "losetup", "--find", "--show", "--read-only", "--offset", strconv.FormatInt(offset, 10), file))
+	t.Cleanup(func() {
+		if b, _ := chroot.LoopBackingFile(dev); b != "" {
+			_ = exec.Command("losetup", "--detach", dev).Run()
+		}
+	})
+	return dev
 }
