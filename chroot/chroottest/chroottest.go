@@ -218,3 +218,9 @@ func AttachPartition(t testing.TB, file string, offset int64) string {
 	})
 	return dev
 }
+
+// MountsOf returns how many mounts there are at or below dir.
+func MountsOf(dir string) (int, error) {
+	ms, err := chroot.MountsUnder(dir)
+	return len(ms), err
+}
