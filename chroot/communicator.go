@@ -54,11 +54,7 @@ func (c *Communicator) Start(ctx context.Context, rc *sdk.RemoteCmd) error {
 		// the chroot a /proc of the new PID namespace when it has one.
 		script := `if [ -d "$0/proc/self" ]; then mount -t proc -o nosuid,nodev,noexec proc "$0/proc" 2>/dev/null; fi; exec /bin/sh -c "$1"`
 		args = []string{"-c", script, c.Chroot, command}
-		attr = &syscall.SysProcAttr{
-			Cloneflags:   syscall.CLONE_NEWPID,
-			Unshareflags: syscall.CLONE_NEWNS,
-			Pdeathsig:    syscall.SIGKILL,
-		}
+		attr = namespaceAttr()
 	}
 	cmd := exec.CommandContext(ctx, "/bin/sh", args...)
 	cmd.WaitDelay = waitDelay
@@ -225,7 +221,7 @@ func excluded(rel string, patterns []string) bool {
 
 // writeFile writes r to path with mode, replacing what is there.
 func writeFile(ctx context.Context, path string, r io.Reader, mode fs.FileMode) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC|syscall.O_NOFOLLOW, mode)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC|oNoFollow, mode)
 	if err != nil {
 		return err
 	}

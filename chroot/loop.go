@@ -11,8 +11,6 @@ import (
 	"strings"
 	"time"
 	"unicode"
-
-	"golang.org/x/sys/unix"
 )
 
 // Loop devices are handled with util-linux's losetup, which finds a free
@@ -163,12 +161,7 @@ func rereadPartitions(ctx context.Context, disk string) {
 		_ = exec.CommandContext(ctx, "partx", "--update", disk).Run()
 		return
 	}
-	fd, err := unix.Open(disk, unix.O_RDONLY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return
-	}
-	defer unix.Close(fd)
-	_ = unix.IoctlSetInt(fd, unix.BLKRRPART, 0)
+	rereadPartitionTable(disk)
 }
 
 // DiskHasPartitions reports whether the disk dev has a partition table

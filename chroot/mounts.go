@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"golang.org/x/sys/unix"
 )
 
 // MountInfo is one line of /proc/self/mountinfo.
@@ -158,17 +156,17 @@ var (
 // target that is not a mount point is not an error.
 func Unmount(target string) (lazy bool, err error) {
 	for i := 0; ; i++ {
-		err = unix.Unmount(target, unix.UMOUNT_NOFOLLOW)
+		err = unmount(target, false)
 		switch {
 		case err == nil:
 			return false, nil
-		case errors.Is(err, unix.EINVAL) || errors.Is(err, unix.ENOENT):
+		case isNotMounted(err):
 			return false, nil // not (or no longer) a mount point
-		case errors.Is(err, unix.EBUSY) && i < busyRetries:
+		case isBusy(err) && i < busyRetries:
 			time.Sleep(busyDelay)
 			continue
-		case errors.Is(err, unix.EBUSY):
-			if derr := unix.Unmount(target, unix.MNT_DETACH|unix.UMOUNT_NOFOLLOW); derr != nil {
+		case isBusy(err):
+			if derr := unmount(target, true); derr != nil {
 				return false, fmt.Errorf("unmount %s lazily: %w", target, derr)
 			}
 			return true, nil

@@ -8,8 +8,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"time"
-
-	"golang.org/x/sys/unix"
 )
 
 // ProcessesIn returns the ids of the processes whose root directory is
@@ -59,7 +57,7 @@ func KillProcesses(ctx context.Context, root string) (int, error) {
 			return len(killed), nil
 		}
 		for _, pid := range pids {
-			if err := unix.Kill(pid, unix.SIGKILL); err == nil {
+			if err := kill(pid); err == nil {
 				killed[pid] = true
 			}
 		}

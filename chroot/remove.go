@@ -6,9 +6,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"syscall"
-
-	"golang.org/x/sys/unix"
 )
 
 // ErrMounted is returned (wrapped) by RemoveAll when something is still
@@ -119,16 +116,4 @@ func removeDir(dir string, top fsID) error {
 type fsID struct {
 	dev     uint64
 	mountID uint64
-}
-
-func fsIDOf(path string, fi fs.FileInfo) fsID {
-	var id fsID
-	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-		id.dev = st.Dev
-	}
-	var stx unix.Statx_t
-	if err := unix.Statx(unix.AT_FDCWD, path, unix.AT_SYMLINK_NOFOLLOW, unix.STATX_MNT_ID, &stx); err == nil && stx.Mask&unix.STATX_MNT_ID != 0 {
-		id.mountID = stx.Mnt_id
-	}
-	return id
 }

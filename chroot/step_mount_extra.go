@@ -2,13 +2,10 @@ package chroot
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"time"
-
-	"golang.org/x/sys/unix"
 
 	"github.com/kilnbuild/kiln/multistep"
 )
@@ -85,14 +82,10 @@ func (s *StepMountExtra) Run(ctx context.Context, state *multistep.State) multis
 	return multistep.Continue
 }
 
-// mountOne mounts one filesystem at target (created if missing) and makes
-// the mount private.
+// mountOne mounts one filesystem at target (created if missing: an
+// empty file for a bind mount of a file) and makes the mount private.
 func mountOne(fstype, source, target, opts string) error {
-	var flags uintptr
-	switch fstype {
-	case "bind":
-		flags = unix.MS_BIND
-		fstype = ""
+	if fstype == "bind" {
 		fi, err := os.Stat(source)
 		if err != nil {
 			return err
@@ -101,32 +94,18 @@ func mountOne(fstype, source, target, opts string) error {
 			if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
 				return err
 			}
-			f, err := os.OpenFile(target, os.O_CREATE|os.O_WRONLY|unix.O_NOFOLLOW, 0o644)
+			f, err := os.OpenFile(target, os.O_CREATE|os.O_WRONLY|oNoFollow, 0o644)
 			if err != nil {
 				return err
 			}
 			f.Close()
-		} else if err := os.MkdirAll(target, 0o755); err != nil {
-			return err
-		}
-	case "proc", "sysfs", "binfmt_misc":
-		flags = unix.MS_NOSUID | unix.MS_NODEV | unix.MS_NOEXEC
-		if err := os.MkdirAll(target, 0o755); err != nil {
-			return err
-		}
-	default:
-		if err := os.MkdirAll(target, 0o755); err != nil {
-			return err
+			return mountPrivate(fstype, source, target, opts)
 		}
 	}
-	if err := unix.Mount(source, target, fstype, flags, opts); err != nil {
-		return fmt.Errorf("mount %s at %s: %w", source, target, err)
+	if err := os.MkdirAll(target, 0o755); err != nil {
+		return err
 	}
-	if err := unix.Mount("", target, "", unix.MS_PRIVATE, ""); err != nil {
-		_, uerr := Unmount(target)
-		return errors.Join(fmt.Errorf("make %s private: %w", target, err), uerr)
-	}
-	return nil
+	return mountPrivate(fstype, source, target, opts)
 }
 
 // Cleanup implements multistep.Step.

@@ -17,6 +17,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime"
 
 	"github.com/hashicorp/hcl/v2/hcldec"
 
@@ -93,6 +94,9 @@ func (b *Builder) Prepare(raws ...any) ([]string, []string, error) {
 
 // Run implements sdk.Builder.
 func (b *Builder) Run(ctx context.Context, ui sdk.Ui, hook sdk.Hook) (sdk.Artifact, error) {
+	if runtime.GOOS != "linux" {
+		return nil, fmt.Errorf("the chroot builder only runs on Linux")
+	}
 	geteuid := b.geteuid
 	if geteuid == nil {
 		geteuid = os.Geteuid

@@ -1,8 +1,11 @@
+//go:build linux
+
 // Package chroottest makes the fixtures tests of chroot builders need — a
 // busybox root filesystem, a tarball of it, raw disk images holding it —
 // and checks that a build left nothing behind: no mount, no loop device,
 // no process. Fixtures are made from the host's busybox-static and
 // e2fsprogs, without a network or a registry, and removed by t.Cleanup.
+// It builds on Linux only.
 package chroottest
 
 import (
