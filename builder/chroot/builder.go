@@ -123,11 +123,12 @@ func (b *Builder) Run(ctx context.Context, ui sdk.Ui, hook sdk.Hook) (sdk.Artifa
 		return nil, fmt.Errorf("chroot build produced no output")
 	}
 	gen, _ := multistep.Get(state, commonsteps.KeyGeneratedData)
+	sourceID, _ := gen[GenSourceImageID].(string)
 	return &Artifact{
 		Format:        c.OutputFormat,
 		Path:          res.path,
 		ImageID:       res.imageID,
-		SourceImageID: gen[GenSourceImageID].(string),
+		SourceImageID: sourceID,
 		Source:        c.Source,
 		generated:     gen,
 	}, nil

@@ -246,6 +246,7 @@ func TestPrepareErrors(t *testing.T) {
 		{map[string]any{"source": dir, "output_format": "oci", "image_changes": []any{"RUN x"}}, "unsupported instruction"},
 		{map[string]any{"source": dir, "pre_mount_commands": []any{"x"}}, "only run before a disk"},
 		{map[string]any{"source": dir, "bogus": 1}, "unknown configuration key"},
+		{map[string]any{"source": dir, "output_format": "oci", "image_name": "Not A Name"}, "image_name"},
 	} {
 		_, _, err := (&Builder{}).Prepare(tc.cfg)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {

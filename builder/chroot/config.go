@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/google/go-containerregistry/pkg/name"
+
 	"github.com/kilnbuild/kiln/chroot"
 	"github.com/kilnbuild/kiln/sdk"
 	"github.com/kilnbuild/kiln/sdk/config"
@@ -121,9 +123,9 @@ func (c *Config) prepare() (warnings []string, err error) {
 		BuildType:     c.PackerBuilderType,
 		TemplatePath:  c.PackerTemplatePath,
 	}
-	name := c.PackerBuildName
-	if name == "" {
-		name = defaultBuildName
+	buildName := c.PackerBuildName
+	if buildName == "" {
+		buildName = defaultBuildName
 	}
 
 	if c.OutputFormat == "" {
@@ -133,10 +135,15 @@ func (c *Config) prepare() (warnings []string, err error) {
 	if e, ok := ext[c.OutputFormat]; !ok {
 		fail("output_format", "unknown format %q: want directory, tar, raw, qcow2 or oci", c.OutputFormat)
 	} else if c.OutputPath == "" {
-		c.OutputPath = "output-" + name + e
+		c.OutputPath = "output-" + buildName + e
 	}
 	if c.ImageName == "" {
-		c.ImageName = "kiln/" + strings.ToLower(name) + ":latest"
+		c.ImageName = "kiln/" + strings.ToLower(buildName) + ":latest"
+	}
+	if c.OutputFormat == FormatOCI {
+		if _, err := name.NewTag(c.ImageName); err != nil {
+			fail("image_name", "%w", err)
+		}
 	}
 	if len(c.ImageChanges) > 0 && c.OutputFormat != FormatOCI {
 		fail("image_changes", "only applies to output_format = \"oci\"")

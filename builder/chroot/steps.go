@@ -307,11 +307,8 @@ func (s *stepPopulate) Run(ctx context.Context, state *multistep.State) multiste
 	c := s.config
 	root := multistep.MustGet(state, chroot.KeyMountPath)
 	commonsteps.PutGenerated(state, sdk.GenSourceImageName, c.Source)
-	if _, ok := multistep.Get(state, commonsteps.KeyGeneratedData); ok {
-		gen, _ := multistep.Get(state, commonsteps.KeyGeneratedData)
-		if _, ok := gen[GenSourceImageID]; !ok {
-			commonsteps.PutGenerated(state, GenSourceImageID, "")
-		}
+	if gen, _ := multistep.Get(state, commonsteps.KeyGeneratedData); gen[GenSourceImageID] == nil {
+		commonsteps.PutGenerated(state, GenSourceImageID, "")
 	}
 	if c.Source == "" || c.sourceType == SourceRaw {
 		return multistep.Continue
@@ -393,13 +390,19 @@ func (s *stepExportTree) Run(ctx context.Context, state *multistep.State) multis
 	c := s.config
 	root := multistep.MustGet(state, chroot.KeyMountPath)
 	ws := multistep.MustGet(state, keyWorkspace)
-	if ms, err := chroot.MountsUnder(root); err != nil {
+	// What commands mounted below the root (post_mount_commands, say) is
+	// not part of the image.
+	ms, err := chroot.MountsUnder(root)
+	if err != nil {
 		return multistep.HaltWith(state, err)
-	} else {
-		for _, m := range ms {
-			if m.MountPoint != root {
-				return multistep.HaltWith(state, fmt.Errorf("export: %s is still mounted", m.MountPoint))
-			}
+	}
+	for i := len(ms) - 1; i >= 0; i-- {
+		if ms[i].MountPoint == root {
+			continue
+		}
+		ui.Message(fmt.Sprintf("Unmounting %s before the export", ms[i].MountPoint))
+		if _, err := chroot.UnmountAll(ms[i].MountPoint); err != nil {
+			return multistep.HaltWith(state, fmt.Errorf("export: %w", err))
 		}
 	}
 	var res result
