@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kilnbuild/kiln/chroot/chroottest"
 	"github.com/kilnbuild/kiln/internal/testenv"
@@ -108,7 +109,12 @@ func TestBuildDebianAptGet(t *testing.T) {
 		if err != nil || line != "up\n" {
 			t.Fatalf("daemons: %q, %v", line, err)
 		}
-		during = daemonsOnHost(t)
+		// The daemons may still be forking: wait for both to run.
+		for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+			if during = daemonsOnHost(t); len(during) >= 2 {
+				break
+			}
+		}
 		stdinW.Close()
 		go io.Copy(io.Discard, stdoutR)
 		rc.Wait()

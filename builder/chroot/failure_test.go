@@ -12,8 +12,8 @@ import (
 	"testing"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclparse"
 	"github.com/hashicorp/hcl/v2/hcldec"
+	"github.com/hashicorp/hcl/v2/hclparse"
 
 	"github.com/kilnbuild/kiln/chroot/chroottest"
 	"github.com/kilnbuild/kiln/sdk"
