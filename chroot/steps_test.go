@@ -234,3 +234,33 @@ func subset(a, b []string) bool {
 	}
 	return true
 }
+
+// On hosts whose /dev is a shared mount (systemd's default), a mount
+// below the chroot's bind of /dev must not propagate back to the host.
+func TestStepMountExtraDoesNotPropagateToTheHost(t *testing.T) {
+	root := newRoot(t)
+	// A stand-in for a shared host /dev.
+	hostDev := filepath.Join(t.TempDir(), "dev")
+	if err := os.MkdirAll(hostDev, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	chroottest.CleanupMounts(t, hostDev)
+	chroottest.Run(t, "mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", hostDev)
+	chroottest.Run(t, "mount", "--make-shared", hostDev)
+	if err := os.Mkdir(filepath.Join(hostDev, "pts"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+
+	state := newState(t, root, nil)
+	step := &chroot.StepMountExtra{ChrootMounts: [][]string{{"bind", hostDev, "/dev"}, {"tmpfs", "tmpfs", "/dev/pts", "size=1m"}}}
+	if action := step.Run(t.Context(), state); action != multistep.Continue {
+		t.Fatal(multistep.Err(state))
+	}
+	defer step.Cleanup(state)
+	if ms, _ := chroot.MountsUnder(filepath.Join(root, "dev/pts")); len(ms) != 1 {
+		t.Fatalf("mounts at the chroot's /dev/pts: %+v", ms)
+	}
+	if ms, _ := chroot.MountsUnder(filepath.Join(hostDev, "pts")); len(ms) != 0 {
+		t.Errorf("the chroot's /dev/pts mount propagated to the host: %+v", ms)
+	}
+}
