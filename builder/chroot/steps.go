@@ -227,7 +227,11 @@ func (s *stepMountPath) Run(ctx context.Context, state *multistep.State) multist
 	} else {
 		dev, _ := multistep.Get(state, chroot.KeyDevice)
 		ictx := s.config.ictx
-		ictx.Data = chroot.CommandData{Device: filepath.Base(dev)}
+		name := ""
+		if dev != "" {
+			name = filepath.Base(dev)
+		}
+		ictx.Data = chroot.CommandData{Device: name}
 		rendered, err := interpolate.Render(path, &ictx)
 		if err != nil {
 			return multistep.HaltWith(state, fmt.Errorf("mount_path: %w", err))
