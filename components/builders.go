@@ -1,6 +1,7 @@
 package components
 
 import (
+	"github.com/kilnbuild/kiln/builder/chroot"
 	"github.com/kilnbuild/kiln/builder/docker"
 	"github.com/kilnbuild/kiln/builder/file"
 	"github.com/kilnbuild/kiln/builder/null"
@@ -13,5 +14,6 @@ func builders() map[string]func() sdk.Builder {
 		"file":   func() sdk.Builder { return &file.Builder{} },
 		"null":   func() sdk.Builder { return &null.Builder{} },
 		"docker": docker.New,
+		"chroot": chroot.New,
 	}
 }
