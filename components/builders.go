@@ -11,9 +11,9 @@ import (
 // builders lists the Builder types kiln compiles in.
 func builders() map[string]func() sdk.Builder {
 	return map[string]func() sdk.Builder{
+		"chroot": chroot.New,
+		"docker": docker.New,
 		"file":   func() sdk.Builder { return &file.Builder{} },
 		"null":   func() sdk.Builder { return &null.Builder{} },
-		"docker": docker.New,
-		"chroot": chroot.New,
 	}
 }
