@@ -121,6 +121,11 @@ func runTemplate(ctx context.Context, f *Factory, o *BuildOptions, base sdk.Ui, 
 		return &exitStatus{code: exitError}
 	}
 
+	// As Packer, say which signal cancels the builds, through the Ui
+	// (stdout; a ui,error line in machine-readable mode).
+	defer onInterrupt(ctx, func(sig os.Signal) {
+		base.Error(fmt.Sprintf("Cancelling build after receiving %s", sig))
+	})()
 	report := core.Run(ctx, base, builds, core.RunOptions{
 		ParallelBuilds: o.ParallelBuilds,
 		Debug:          o.Debug,

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -47,26 +48,65 @@ type Factory struct {
 // Main runs kiln with the process's arguments and environment and returns
 // the exit code.
 func Main() int {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(sigs)
-	go func() {
-		// The first signal cancels the context: builds stop and clean up.
-		// Later ones are ignored, as in Packer, so that cleanup finishes
-		// and nothing is left behind.
-		sig, ok := <-sigs
-		if !ok {
-			return
-		}
-		fmt.Fprintf(os.Stderr, "Cancelling build after receiving %s\n", sig)
-		cancel()
-		for range sigs {
-			fmt.Fprintln(os.Stderr, "Cleanup in progress; waiting for it to finish.")
-		}
-	}()
+	go handleSignals(sigs, cancel, os.Stderr)
 	return Run(ctx, os.Args, &IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}, os.Getenv)
+}
+
+// handleSignals cancels the command's context at the first signal from
+// sigs: builds stop and clean up, and the command says so through its Ui
+// (see onInterrupt) before the cancellation. Later signals are ignored, as
+// in Packer, so that cleanup finishes and nothing is left behind.
+func handleSignals(sigs <-chan os.Signal, cancel context.CancelCauseFunc, errOut io.Writer) {
+	sig, ok := <-sigs
+	if !ok {
+		return
+	}
+	interrupt.mu.Lock()
+	if interrupt.announce != nil {
+		interrupt.announce(sig)
+	}
+	cancel(&interruptError{sig: sig})
+	interrupt.mu.Unlock()
+	for range sigs {
+		fmt.Fprintln(errOut, "Cleanup in progress; waiting for it to finish.")
+	}
+}
+
+// interruptError is the cause of the context of a command interrupted by
+// a signal.
+type interruptError struct{ sig os.Signal }
+
+func (e *interruptError) Error() string { return "interrupted by " + e.sig.String() }
+
+// interrupt holds what a command says when a signal interrupts it, said
+// before its context is cancelled (Packer's order).
+var interrupt struct {
+	mu       sync.Mutex
+	announce func(os.Signal)
+}
+
+// onInterrupt makes announce say that sig interrupted the command whose
+// context is ctx: at once if that already happened, else when it does,
+// before ctx is cancelled. The returned function stops that.
+func onInterrupt(ctx context.Context, announce func(sig os.Signal)) (stop func()) {
+	interrupt.mu.Lock()
+	interrupt.announce = announce
+	var ie *interruptError
+	already := errors.As(context.Cause(ctx), &ie)
+	interrupt.mu.Unlock()
+	if already {
+		announce(ie.sig)
+	}
+	return func() {
+		interrupt.mu.Lock()
+		interrupt.announce = nil
+		interrupt.mu.Unlock()
+	}
 }
 
 // Run runs the command line argv (argv[0] is the program name).

@@ -83,7 +83,9 @@ func (c *Communicator) Start(ctx context.Context, cmd *sdk.RemoteCmd) error {
 			return
 		}
 		if err != nil {
-			if cmd.Stderr != nil {
+			// Cut short by the build's cancellation: the build says so,
+			// the command's output needs no error line.
+			if cmd.Stderr != nil && ctx.Err() == nil {
 				fmt.Fprintf(cmd.Stderr, "kiln: %v\n", err)
 			}
 			cmd.SetExited(sdk.CmdDisconnect)

@@ -11,6 +11,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/kilnbuild/kiln/sdk"
@@ -134,12 +135,29 @@ func WriteInline(pattern, shebang string, lines []string, render func(string) (s
 		b.WriteString(r)
 		b.WriteByte('\n')
 	}
-	f, err := os.CreateTemp("", pattern)
+	name, err := writeExecutable(pattern, b.Bytes())
 	if err != nil {
 		return "", fmt.Errorf("write inline script: %w", err)
 	}
-	_, werr := f.Write(b.Bytes())
+	return name, nil
+}
+
+// writeExecutable writes data to a new temporary file named pattern, mode
+// 0700, and returns its name. The file is open for writing only while
+// syscall.ForkLock is held for reading, so no process started meanwhile by
+// another goroutine inherits it: a child holding the file open for writing
+// until it execs would make executing the script fail with ETXTBSY ("text
+// file busy"), as happened with many builds running shell-local at once.
+func writeExecutable(pattern string, data []byte) (string, error) {
+	syscall.ForkLock.RLock()
+	f, err := os.CreateTemp("", pattern)
+	if err != nil {
+		syscall.ForkLock.RUnlock()
+		return "", err
+	}
+	_, werr := f.Write(data)
 	cerr := f.Close()
+	syscall.ForkLock.RUnlock()
 	if werr == nil {
 		werr = cerr
 	}
@@ -148,7 +166,7 @@ func WriteInline(pattern, shebang string, lines []string, render func(string) (s
 	}
 	if werr != nil {
 		os.Remove(f.Name())
-		return "", fmt.Errorf("write inline script: %w", werr)
+		return "", werr
 	}
 	return f.Name(), nil
 }
