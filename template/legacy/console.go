@@ -88,8 +88,9 @@ func commandLineVars(opts template.Options) (map[string]string, hcl.Diagnostics)
 
 // Eval handles one line of input: "exit", "help", "variables", or a string
 // to render. It returns the text to print and whether to exit. A string
-// that fails to render gives a diagnostic that, as in Packer, is not an
-// error (it does not change the exit status).
+// that fails to render gives an "Interpolation error" diagnostic; in
+// Packer it does not change the console's exit status (see
+// ErrorsFail).
 func (c *Console) Eval(line string) (string, bool, hcl.Diagnostics) {
 	switch line {
 	case "":
@@ -104,13 +105,17 @@ func (c *Console) Eval(line string) (string, bool, hcl.Diagnostics) {
 	out, err := interpolate.Render(line, c.c.context())
 	if err != nil {
 		return out, false, hcl.Diagnostics{{
-			Severity: hcl.DiagInvalid,
+			Severity: hcl.DiagError,
 			Summary:  "Interpolation error",
 			Detail:   err.Error(),
 		}}
 	}
 	return out, false, nil
 }
+
+// ErrorsFail reports whether evaluation errors make the console exit 1
+// when its input is piped: not in JSON mode, as in Packer.
+func (c *Console) ErrorsFail() bool { return false }
 
 // variables lists the user variables as "name: value," lines after an
 // empty one, as Packer does, sorted by name (Packer's order is random).
