@@ -2,8 +2,14 @@ package cmd
 
 import (
 	"context"
+	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/kilnbuild/kiln/template"
+	"github.com/kilnbuild/kiln/template/legacy"
 )
 
 // ValidateOptions are the flags and argument of `kiln validate`.
@@ -59,6 +65,11 @@ func runValidate(ctx context.Context, f *Factory, o *ValidateOptions) error {
 	opts.WarnUndeclaredVar = !o.NoWarnUndeclaredVar
 	t, diags := loadTemplate(ctx, o.Template, o.ConfigType, opts)
 	if f.writeDiags(t, diags, false) {
+		if t != nil && t.Kind == template.JSON && !o.SyntaxOnly {
+			if note := unknownTypesNote(t.Path); note != "" {
+				f.Ui(uiOptions{}).Error(note)
+			}
+		}
 		return &exitStatus{code: exitError}
 	}
 	u := f.Ui(uiOptions{})
@@ -68,4 +79,37 @@ func runValidate(ctx context.Context, f *Factory, o *ValidateOptions) error {
 	}
 	u.Say("The configuration is valid.")
 	return nil
+}
+
+// unknownTypesNote explains, for a legacy JSON template, the component
+// types kiln does not have (Packer's own message only says "Unknown
+// builder x"): whether each is built into Packer or part of a plugin, and
+// what kiln has. It is empty when kiln has every type.
+func unknownTypesNote(path string) string {
+	tpl, err := legacy.ParseFile(path)
+	if err != nil {
+		return ""
+	}
+	reg := componentRegistry()
+	builders, provisioners, postProcessors := tpl.ComponentTypes()
+	var lines []string
+	check := func(kind string, types []string, has func(string) bool, builtin []string) {
+		for _, typ := range types {
+			if has(typ) {
+				continue
+			}
+			if slices.Contains(builtin, typ) {
+				lines = append(lines, fmt.Sprintf("  %s %s: built into Packer, not supported by kiln yet", kind, typ))
+			} else {
+				lines = append(lines, fmt.Sprintf("  %s %s: part of a Packer plugin that kiln does not include", kind, typ))
+			}
+		}
+	}
+	check("builder", builders, func(s string) bool { _, ok := reg.Builders[s]; return ok }, packerBuiltins.Builders)
+	check("provisioner", provisioners, func(s string) bool { _, ok := reg.Provisioners[s]; return ok }, packerBuiltins.Provisioners)
+	check("post-processor", postProcessors, func(s string) bool { _, ok := reg.PostProcessors[s]; return ok }, packerBuiltins.PostProcessors)
+	if len(lines) == 0 {
+		return ""
+	}
+	return "The template uses component types kiln does not have:\n" + strings.Join(lines, "\n") + "\n" + compiledIn(reg)
 }
