@@ -782,7 +782,10 @@ func formatUnhandled(errs []error) string {
 			points[i] += "\n"
 		}
 	}
-	return fmt.Sprintf("# %d errors occurred upgrading the following block:\n\t%s", len(errs), strings.Join(points, "\n\t"))
+	// Packer ends this comment without a newline, so that the first line
+	// of the block it is about (often "post-processors {") is commented
+	// out and the file does not parse; kiln ends the comment.
+	return fmt.Sprintf("# %d errors occurred upgrading the following block:\n\t%s\n", len(errs), strings.Join(points, "\n\t"))
 }
 
 // fallback returns a block that could not be translated, after a comment.

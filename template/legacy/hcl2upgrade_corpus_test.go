@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/hashicorp/hcl/v2/hclwrite"
 )
 
 // upgradeCorpus runs Upgrade on every JSON template of HCL2_UPGRADE.tsv
@@ -55,7 +58,7 @@ func upgradeCorpus(t *testing.T) (total, exitAgree, lineAgree, sameBytes int) {
 			t.Errorf("%s: %v", row["path"], err)
 			continue
 		}
-		if bytes.Equal(want, out) {
+		if bytes.Equal(endUnhandledComments(want), out) {
 			sameBytes++
 		} else {
 			t.Logf("%s: output differs from packer's", row["path"])
@@ -81,4 +84,20 @@ func TestCorpusHCL2Upgrade(t *testing.T) {
 	if sameBytes < total {
 		t.Errorf("byte-identical outputs %d/%d, want all", sameBytes, total)
 	}
+}
+
+// unendedComment is the last line of Packer's comment on a block with
+// several calls it cannot upgrade, followed on the same line by the block
+// itself: Packer forgets the newline (see docs/compatibility.md).
+var unendedComment = regexp.MustCompile(`(?m)^(\s*# Visit [^\n]* for more infos\.)([^\n])`)
+
+// endUnhandledComments is Packer's output as kiln writes it: with those
+// comments ended, so that the block they are about is not commented out,
+// and formatted again.
+func endUnhandledComments(packer []byte) []byte {
+	fixed := unendedComment.ReplaceAll(packer, []byte("$1\n$2"))
+	if bytes.Equal(fixed, packer) {
+		return packer
+	}
+	return hclwrite.Format(fixed)
 }

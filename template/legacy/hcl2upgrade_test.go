@@ -194,10 +194,22 @@ func TestUpgradeAmazonDataSources(t *testing.T) {
 func TestUpgradeUntranslatable(t *testing.T) {
 	src := `{
 	  "builders": [{"type": "null", "a": "{{lower ` + "`X`" + `}}", "b": "{{split ` + "`a-b` `-`" + ` 0}}"}],
-	  "provisioners": [{"type": "shell", "inline": ["{{if .Sudo}}sudo{{end}}"]}, {"type": "shell", "inline": ["{{ user \"x\" }}"]}]
+	  "provisioners": [{"type": "shell", "inline": ["{{if .Sudo}}sudo{{end}}"]}, {"type": "shell", "inline": ["{{ user \"x\" }}"]}],
+	  "post-processors": [[
+	    {"type": "manifest", "output": "{{ replace_all \"a\" \"b\" build_name }}"},
+	    {"type": "checksum", "output": "{{ upper build_name }}"}
+	  ]]
 	}`
 	res := upgrade(t, src, UpgradeOptions{})
 	out := string(res.HCL)
+	// The comment before a block with several untranslatable calls ends
+	// before the block (Packer's runs into the block's first line).
+	if _, diags := hclparse.NewParser().ParseHCL(res.HCL, "out.pkr.hcl"); diags.HasErrors() {
+		t.Errorf("output does not parse: %v\n%s", diags, out)
+	}
+	if !strings.Contains(out, " for more infos.\n  post-processors {\n") {
+		t.Errorf("the post-processors block is not on a line of its own:\n%s", out)
+	}
 	for _, want := range []string{
 		"# 2 errors occurred upgrading the following block:\n# unhandled \"lower\" call:\n",
 		"# unhandled \"split\" call:\n# there is no way to automatically upgrade the \"split\" call.\n# Please manually upgrade to `split(separator, string)`\n",
