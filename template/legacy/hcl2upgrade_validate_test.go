@@ -23,7 +23,7 @@ func TestCorpusHCL2UpgradeLoads(t *testing.T) {
 	dir := corpusDir(t)
 	rows := readTSV(t, filepath.Join(dir, "HCL2_UPGRADE.tsv"))
 	reg := components.Default()
-	var tried, ok int
+	var tried, ok, validated int
 	for _, row := range rows {
 		if row["hcl2_upgrade_exit"] != "0" {
 			continue
@@ -67,10 +67,31 @@ func TestCorpusHCL2UpgradeLoads(t *testing.T) {
 						annotate, renderDiags(files, diags), body)
 				}
 			}
+			// A template kiln validates must give a twin kiln validates,
+			// loaded from the template's folder as Packer's runs were.
+			t.Chdir(filepath.Dir(filepath.Join(dir, row["path"])))
+			opts := template.Options{Getenv: func(string) string { return "" }, Registry: reg}
+			if _, diags := Load(context.Background(), filepath.Base(row["path"]), opts); diags.HasErrors() {
+				ok++
+				return
+			}
+			validated++
+			res, err := UpgradeFile(filepath.Base(row["path"]), UpgradeOptions{HasBuilder: func(string) bool { return true }, Getenv: opts.Getenv})
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := filepath.Join(t.TempDir(), "twin.pkr.hcl")
+			if err := os.WriteFile(out, res.HCL, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			tpl, diags := hcl2.Load(context.Background(), out, opts)
+			if diags.HasErrors() {
+				t.Fatalf("the template validates, its upgraded twin does not:\n%s\n%s", renderDiags(tpl.Files, diags), res.HCL)
+			}
 			ok++
 		})
 	}
-	t.Logf("hcl2_upgrade output passes -syntax-only on %d of %d templates Packer upgraded", ok, tried)
+	t.Logf("hcl2_upgrade output passes -syntax-only on %d of %d templates Packer upgraded; %d of them validate fully, and so do their twins", ok, tried, validated)
 	if tried == 0 {
 		t.Fatal("no template in HCL2_UPGRADE.tsv that Packer upgraded")
 	}
