@@ -84,10 +84,63 @@ func TestFunctions(t *testing.T) {
 		{name: "aws_secretsmanager too many", ctx: withEnv, in: "{{aws_secretsmanager `a` `b` `c`}}", err: "only secret name and optional secret key can be provided."},
 		{name: "aws_secretsmanager unsupported", ctx: withEnv, in: "{{aws_secretsmanager `s` `k`}}", err: "the aws_secretsmanager template function is not supported by kiln"},
 		{name: "aws_secretsmanager_raw unsupported", ctx: withEnv, in: "{{aws_secretsmanager_raw `s`}}", err: "the aws_secretsmanager_raw template function is not supported by kiln"},
+		{name: "user with a template value", ctx: Context{UserVariables: map[string]string{"a": "{{upper `x`}}"}}, in: "{{user `a`}}", want: "X"},
+		{name: "user without a name", ctx: base, in: "{{user}}", err: "wrong number of args for user: want 1 got 0"},
+		{name: "env without a name", ctx: withEnv, in: "{{env}}", err: "wrong number of args for env: want 1 got 0"},
+		{name: "timestamp with an argument", ctx: base, in: "{{timestamp `x`}}", err: "wrong number of args for timestamp: want 0 got 1"},
+		{name: "timestamp is stable in a render", ctx: base, in: "{{timestamp}}={{timestamp}}", want: "1614834367=1614834367"},
+		{name: "isotime empty layout", ctx: base, in: `[{{isotime ""}}]`, want: "[]"},
+		{name: "strftime no directive", ctx: base, in: `{{strftime "plain"}}`, want: "plain"},
+		{name: "strftime without a format", ctx: base, in: "{{strftime}}", err: "wrong number of args for strftime: want 1 got 0"},
+		{name: "uuid with an argument", ctx: base, in: "{{uuid `x`}}", err: "wrong number of args for uuid: want 0 got 1"},
+		{name: "build_name in a pipeline", ctx: base, in: "{{build_name | upper}}", want: "UBUNTU"},
+		{name: "pwd with an argument", ctx: base, in: "{{pwd `x`}}", err: "wrong number of args for pwd: want 0 got 1"},
+		{name: "template_dir of a relative path", ctx: Context{TemplatePath: "t.json"}, in: "{{template_dir}}", want: wd},
+		{name: "split without the separator", ctx: base, in: "{{split `abc` `-` 0}}", want: "abc"},
+		{name: "split negative index", ctx: base, in: "{{split `a-b` `-` -1}}", err: "the substring -1 was unavailable"},
+		{name: "replace none", ctx: base, in: "{{replace `a` `b` 0 `aaa`}}", want: "aaa"},
+		{name: "replace with a string count", ctx: base, in: "{{replace `a` `b` `1` `aaa`}}", err: "expected integer; found `1`"},
+		{name: "replace_all no match", ctx: base, in: "{{replace_all `x` `y` `abc`}}", want: "abc"},
+		{name: "replace_all missing argument", ctx: base, in: "{{replace_all `x` `y`}}", err: "wrong number of args for replace_all: want 3 got 2"},
+		{name: "lower non-ASCII", ctx: base, in: "{{lower `ÉTÉ`}}", want: "été"},
+		{name: "lower without an argument", ctx: base, in: "{{lower}}", err: "wrong number of args for lower: want 1 got 0"},
+		// Go's (and so Packer's) upper case maps rune by rune: ß stays.
+		{name: "upper non-ASCII", ctx: base, in: "{{upper `straße`}}", want: "STRAßE"},
+		{name: "upper of a number", ctx: base, in: "{{upper 1}}", err: "expected string; found 1"},
+		{name: "clean_resource_name already clean", ctx: base, in: "{{clean_resource_name `web-01`}}", want: "web-01"},
+		{name: "clean_resource_name non-ASCII", ctx: base, in: "{{clean_resource_name `É`}}", want: "--"},
+		{name: "clean_resource_name without an argument", ctx: base, in: "{{clean_resource_name}}", err: "wrong number of args for clean_resource_name: want 1 got 0"},
+		{name: "packer_version in a pipeline", ctx: base, in: "{{packer_version | printf `v%s`}}", want: "v1.16.0"},
+		{name: "build_type with an argument", ctx: base, in: "{{build_type `x`}}", err: "wrong number of args for build_type: want 0 got 1"},
+		{name: "aws_secretsmanager_raw outside variables", ctx: base, in: "{{aws_secretsmanager_raw `s`}}", err: "AWS Secrets Manager is only allowed in the variables section"},
 		{name: "unknown function", ctx: base, in: "{{nope}}", err: `template: root:1: function "nope" not defined`},
 		{name: "text/template builtins", ctx: base, in: `{{if eq (user "name") "web"}}yes{{end}} {{printf "%03d" 7}}`, want: "yes 007"},
 		{name: "no template", ctx: base, in: "plain {text}", want: "plain {text}"},
 	}
+	// Every function has a case that renders and a case that fails, but
+	// for those whose rendering cases are tests of their own.
+	elsewhere := map[string]string{
+		"uuid": "TestUUID", "consul_key": "TestSecretReaders", "vault": "TestSecretReaders",
+		"aws_secretsmanager": "TestSecretReaders", "aws_secretsmanager_raw": "TestSecretReaders",
+		"sed": "always fails",
+	}
+	for _, fn := range FuncNames {
+		word := regexp.MustCompile(`\b` + fn + `\b`)
+		var ok, failing int
+		for _, tt := range tests {
+			if word.MatchString(tt.in) {
+				if tt.err == "" {
+					ok++
+				} else {
+					failing++
+				}
+			}
+		}
+		if (ok == 0 && elsewhere[fn] == "") || failing == 0 {
+			t.Errorf("%s: %d rendering and %d failing cases, want both", fn, ok, failing)
+		}
+	}
+
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ctx := tt.ctx
@@ -105,6 +158,15 @@ func TestFunctions(t *testing.T) {
 				t.Errorf("Render(%q) = %q, want %q", tt.in, got, tt.want)
 			}
 		})
+	}
+}
+
+// While components are prepared, {{ build }} leaves a reference to the
+// value the build will have.
+func TestBuildPlaceholder(t *testing.T) {
+	got, err := RenderOnce("{{build `Host`}}:{{build `ImageSha256`}}", &Context{Data: PlaceholderData([]string{"ImageSha256"})})
+	if err != nil || got != "{{.Host}}:{{.ImageSha256}}" {
+		t.Errorf("RenderOnce = %q, %v; want the references", got, err)
 	}
 }
 
