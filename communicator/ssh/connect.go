@@ -34,9 +34,9 @@ type Config struct {
 	// KeepAliveInterval is how often a keep-alive request is sent; 0 or
 	// less sends none.
 	KeepAliveInterval time.Duration
-	// ReadWriteTimeout, when positive, fails the connection when no data
-	// moves in either direction for that long (with keep-alives on, this
-	// only happens when the host is gone).
+	// ReadWriteTimeout, when positive, fails the connection when nothing
+	// comes from the host for that long (with keep-alives on, whose
+	// replies count, this only happens when the host is gone).
 	ReadWriteTimeout time.Duration
 	// Pty requests a pseudo-terminal for every command.
 	Pty bool
@@ -187,20 +187,22 @@ func handshake(ctx context.Context, cfg *Config, dial func(context.Context, stri
 	return gossh.NewClient(sc, chans, reqs), nil
 }
 
-// deadlineConn pushes the connection's deadline forward on every read and
-// write.
+// deadlineConn gives every read and every write the timeout: a read that
+// waits that long for the host fails the connection. (Writes alone do not
+// push the read deadline, so keep-alives sent to a host that no longer
+// answers do not keep the connection alive.)
 type deadlineConn struct {
 	net.Conn
 	timeout time.Duration
 }
 
 func (c *deadlineConn) Read(p []byte) (int, error) {
-	_ = c.Conn.SetDeadline(time.Now().Add(c.timeout))
+	_ = c.Conn.SetReadDeadline(time.Now().Add(c.timeout))
 	return c.Conn.Read(p)
 }
 
 func (c *deadlineConn) Write(p []byte) (int, error) {
-	_ = c.Conn.SetDeadline(time.Now().Add(c.timeout))
+	_ = c.Conn.SetWriteDeadline(time.Now().Add(c.timeout))
 	return c.Conn.Write(p)
 }
 
