@@ -1,9 +1,12 @@
 package cmd_test
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -43,6 +46,24 @@ func TestScripts(t *testing.T) {
 			e.Setenv("PACKER_NO_COLOR", "")
 			if v := os.Getenv("DOCKER_HOST"); v != "" {
 				e.Setenv("DOCKER_HOST", v)
+			}
+			// The ssh_* scripts log in to the test sshd that
+			// scripts/ci-setup.sh starts, described to them by
+			// KILN_TEST_SSH_*. Without it they are skipped, except in CI.
+			if strings.HasPrefix(filepath.Base(e.WorkDir), "script-ssh_") {
+				s, err := testenv.LookupSSHD()
+				if err != nil {
+					if testenv.InCI() {
+						return fmt.Errorf("CI=true but %w", err)
+					}
+					e.T().Skip("needs the test sshd: ", err)
+				}
+				e.Setenv("KILN_TEST_SSH_HOST", s.Host)
+				e.Setenv("KILN_TEST_SSH_PORT", strconv.Itoa(s.Port))
+				e.Setenv("KILN_TEST_SSH_USER", s.User)
+				e.Setenv("KILN_TEST_SSH_KEY", s.KeyFile)
+				e.Setenv("KILN_TEST_SSH_PASSWORD_USER", s.PasswordUser)
+				e.Setenv("KILN_TEST_SSH_PASSWORD", s.Password)
 			}
 			return nil
 		},

@@ -85,8 +85,9 @@ type SSH struct {
 	// SSHKeepAliveInterval is how often to send keep-alives: 5s by
 	// default, a negative value disables them.
 	SSHKeepAliveInterval time.Duration `mapstructure:"ssh_keep_alive_interval"`
-	// SSHReadWriteTimeout bounds how long a remote command may run; 0
-	// means no bound.
+	// SSHReadWriteTimeout fails the connection when nothing came from the
+	// host for that long (a host gone during a reboot); 0 means never.
+	// With keep-alives, whose replies count, a live host never trips it.
 	SSHReadWriteTimeout time.Duration `mapstructure:"ssh_read_write_timeout"`
 	SSHRemoteTunnels    []string      `mapstructure:"ssh_remote_tunnels"`
 	SSHLocalTunnels     []string      `mapstructure:"ssh_local_tunnels"`

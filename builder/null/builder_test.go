@@ -134,3 +134,29 @@ func TestRunNoneHandsDisabledCommunicator(t *testing.T) {
 		t.Errorf("Run = %v, want the hook's error", err)
 	}
 }
+
+// The keys Packer's communicator configuration has for builders that make
+// machines, and the winrm_* keys, decode; the null builder ignores them.
+func TestPrepareAcceptsCompatibilityKeys(t *testing.T) {
+	b := &Builder{}
+	_, _, err := b.Prepare(map[string]any{
+		"ssh_host": "h", "ssh_username": "u", "ssh_password": "p",
+		"ssh_keypair_name": "kp", "temporary_key_pair_name": "tmp", "temporary_key_pair_type": "ed25519",
+		"temporary_key_pair_bits": 256, "ssh_clear_authorized_keys": true,
+		"winrm_username": "w", "winrm_password": "wp", "winrm_host": "wh", "winrm_port": 5986, "winrm_timeout": "1m",
+		"winrm_use_ssl": true, "winrm_insecure": true, "winrm_use_ntlm": true, "winrm_no_proxy": true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := b.config
+	if c.SSHKeyPairName != "kp" || c.SSHTemporaryKeyPairType != "ed25519" || c.SSHTemporaryKeyPairBits != 256 ||
+		!c.SSHClearAuthorizedKeys || c.WinRMPort != 5986 || !c.WinRMUseNTLM {
+		t.Errorf("decoded %+v", c.Config)
+	}
+	// The winrm keys set host and user only for the winrm communicator,
+	// which kiln refuses.
+	if c.Host() != "h" || c.User() != "u" {
+		t.Errorf("host %q user %q", c.Host(), c.User())
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"sync"
 
 	"github.com/kilnbuild/kiln/sdk"
@@ -20,7 +19,7 @@ var _ sdk.Communicator = (*Comm)(nil)
 // as sdk.CmdDisconnect. When ctx ends the command is signalled and its
 // session closed.
 func (c *Comm) Start(ctx context.Context, cmd *sdk.RemoteCmd) error {
-	sess, err := c.newSession(cmd.Stdin)
+	sess, err := c.newSession(ctx, cmd.Stdin)
 	if err != nil {
 		return err
 	}
@@ -34,7 +33,8 @@ func (c *Comm) Start(ctx context.Context, cmd *sdk.RemoteCmd) error {
 		}
 	}
 	if c.cfg.AgentForwarding {
-		c.forwardAgent(sess)
+		// Failures are not fatal, as in Packer.
+		_ = agent.RequestAgentForwarding(sess)
 	}
 	if err := sess.Start(cmd.Command); err != nil {
 		sess.Close()
@@ -84,28 +84,27 @@ func signalNumber(name string) int {
 	return 0
 }
 
-func (c *Comm) newSession(stdin io.Reader) (*gossh.Session, error) {
-	sess, err := c.client.NewSession()
+// newSession opens a session, reconnecting first when the connection
+// is gone, or when opening the session shows it is.
+func (c *Comm) newSession(ctx context.Context, stdin io.Reader) (*gossh.Session, error) {
+	client, err := c.live(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("open ssh session: %w", err)
+	}
+	sess, err := client.NewSession()
+	if err != nil {
+		client, rerr := c.reconnect(ctx, client)
+		if rerr != nil {
+			return nil, fmt.Errorf("open ssh session: %w", errors.Join(err, rerr))
+		}
+		if sess, err = client.NewSession(); err != nil {
+			return nil, fmt.Errorf("open ssh session: %w", err)
+		}
 	}
 	if stdin != nil {
 		sess.Stdin = stdin
 	}
 	return sess, nil
-}
-
-// forwardAgent makes the local agent available to the session, when there
-// is one; failures are not fatal, as in Packer.
-func (c *Comm) forwardAgent(sess *gossh.Session) {
-	sock := os.Getenv("SSH_AUTH_SOCK")
-	if sock == "" {
-		return
-	}
-	if err := agent.ForwardToRemote(c.client, sock); err != nil {
-		return
-	}
-	_ = agent.RequestAgentForwarding(sess)
 }
 
 // run runs command and returns its combined output, failing on a

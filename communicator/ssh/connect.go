@@ -34,9 +34,9 @@ type Config struct {
 	// KeepAliveInterval is how often a keep-alive request is sent; 0 or
 	// less sends none.
 	KeepAliveInterval time.Duration
-	// ReadWriteTimeout, when positive, fails the connection when no data
-	// moves in either direction for that long (with keep-alives on, this
-	// only happens when the host is gone).
+	// ReadWriteTimeout, when positive, fails the connection when nothing
+	// comes from the host for that long (with keep-alives on, whose
+	// replies count, this only happens when the host is gone).
 	ReadWriteTimeout time.Duration
 	// Pty requests a pseudo-terminal for every command.
 	Pty bool
@@ -81,13 +81,32 @@ type HandshakeError struct{ Err error }
 func (e *HandshakeError) Error() string { return "ssh handshake: " + e.Err.Error() }
 func (e *HandshakeError) Unwrap() error { return e.Err }
 
-// Connect makes one attempt to connect to the host cfg describes.
+// Connect makes one attempt to connect to the host cfg describes. The
+// communicator reconnects by itself when a later command or transfer finds
+// the connection gone (a reboot, a command that killed its session).
 func Connect(ctx context.Context, cfg *Config) (*Comm, error) {
 	if cfg.Client == nil {
 		return nil, errors.New("ssh: no client configuration")
 	}
+	c := &Comm{cfg: cfg, done: make(chan struct{})}
+	client, bastion, err := c.dial(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c.client, c.bastion = client, bastion
+	c.watch(client)
+	if err := c.startTunnels(); err != nil {
+		c.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+// dial makes one connection to the host, through the bastion or proxy
+// when there is one, and returns it with the bastion's connection.
+func (c *Comm) dial(ctx context.Context) (client, bastion *gossh.Client, err error) {
+	cfg := c.cfg
 	addr := net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port))
-	var bastion *gossh.Client
 	dial := func(ctx context.Context, network, address string) (net.Conn, error) {
 		d := &net.Dialer{Timeout: orDefault(cfg.DialTimeout, 30*time.Second)}
 		return d.DialContext(ctx, network, address)
@@ -96,7 +115,7 @@ func Connect(ctx context.Context, cfg *Config) (*Comm, error) {
 	case cfg.Bastion != nil:
 		b, err := handshake(ctx, cfg, dial, net.JoinHostPort(cfg.Bastion.Host, strconv.Itoa(cfg.Bastion.Port)), cfg.Bastion.Client)
 		if err != nil {
-			return nil, fmt.Errorf("bastion %s: %w", cfg.Bastion.Host, err)
+			return nil, nil, fmt.Errorf("bastion %s: %w", cfg.Bastion.Host, err)
 		}
 		bastion = b
 		dial = func(ctx context.Context, network, address string) (net.Conn, error) {
@@ -110,30 +129,29 @@ func Connect(ctx context.Context, cfg *Config) (*Comm, error) {
 		d, err := proxy.SOCKS5("tcp", net.JoinHostPort(cfg.Proxy.Host, strconv.Itoa(cfg.Proxy.Port)), auth,
 			&net.Dialer{Timeout: orDefault(cfg.DialTimeout, 30*time.Second)})
 		if err != nil {
-			return nil, &DialError{Err: fmt.Errorf("socks proxy: %w", err)}
+			return nil, nil, &DialError{Err: fmt.Errorf("socks proxy: %w", err)}
 		}
 		cd, ok := d.(proxy.ContextDialer)
 		if !ok {
-			return nil, &DialError{Err: errors.New("socks proxy dialer does not take a context")}
+			return nil, nil, &DialError{Err: errors.New("socks proxy dialer does not take a context")}
 		}
 		dial = cd.DialContext
 	}
-	client, err := handshake(ctx, cfg, dial, addr, cfg.Client)
+	client, err = handshake(ctx, cfg, dial, addr, cfg.Client)
 	if err != nil {
 		if bastion != nil {
 			bastion.Close()
 		}
-		return nil, err
+		return nil, nil, err
 	}
-	c := &Comm{cfg: cfg, client: client, bastion: bastion, done: make(chan struct{})}
-	if cfg.KeepAliveInterval > 0 {
-		go c.keepAlive(cfg.KeepAliveInterval)
+	if cfg.AgentForwarding {
+		// Once per connection: the handler serves every session that
+		// asks for the agent.
+		if sock := os.Getenv("SSH_AUTH_SOCK"); sock != "" {
+			_ = agent.ForwardToRemote(client, sock)
+		}
 	}
-	if err := c.startTunnels(); err != nil {
-		c.Close()
-		return nil, err
-	}
-	return c, nil
+	return client, bastion, nil
 }
 
 func orDefault(d, def time.Duration) time.Duration {
@@ -169,39 +187,56 @@ func handshake(ctx context.Context, cfg *Config, dial func(context.Context, stri
 	return gossh.NewClient(sc, chans, reqs), nil
 }
 
-// deadlineConn pushes the connection's deadline forward on every read and
-// write.
+// deadlineConn gives every read and every write the timeout: a read that
+// waits that long for the host fails the connection. (Writes alone do not
+// push the read deadline, so keep-alives sent to a host that no longer
+// answers do not keep the connection alive.)
 type deadlineConn struct {
 	net.Conn
 	timeout time.Duration
 }
 
 func (c *deadlineConn) Read(p []byte) (int, error) {
-	_ = c.Conn.SetDeadline(time.Now().Add(c.timeout))
+	_ = c.Conn.SetReadDeadline(time.Now().Add(c.timeout))
 	return c.Conn.Read(p)
 }
 
 func (c *deadlineConn) Write(p []byte) (int, error) {
-	_ = c.Conn.SetDeadline(time.Now().Add(c.timeout))
+	_ = c.Conn.SetWriteDeadline(time.Now().Add(c.timeout))
 	return c.Conn.Write(p)
 }
 
 // Comm is a connected SSH communicator. It is safe for concurrent use.
 type Comm struct {
-	cfg     *Config
-	client  *gossh.Client
-	bastion *gossh.Client
+	cfg *Config
 
 	closeOnce sync.Once
 	done      chan struct{}
 
-	mu        sync.Mutex
-	sftp      *sftpState
+	// reconnectMu serialises reconnections, sftpMu the opening of SFTP
+	// clients.
+	reconnectMu sync.Mutex
+	sftpMu      sync.Mutex
+
+	mu      sync.Mutex
+	client  *gossh.Client
+	bastion *gossh.Client
+	// dead is set once client's connection has ended.
+	dead bool
+	// sftp belongs to client; a reconnection drops it.
+	sftp *sftpState
+	// listeners are the tunnels' listeners on this machine; remote those
+	// on the remote machine, opened again after a reconnection.
 	listeners []net.Listener
+	remote    []net.Listener
 }
 
-// Client returns the underlying SSH client.
-func (c *Comm) Client() *gossh.Client { return c.client }
+// Client returns the current SSH client.
+func (c *Comm) Client() *gossh.Client {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.client
+}
 
 // Close closes the connection (and the bastion's, tunnels and SFTP).
 func (c *Comm) Close() error {
@@ -209,13 +244,16 @@ func (c *Comm) Close() error {
 	c.closeOnce.Do(func() {
 		close(c.done)
 		c.mu.Lock()
+		defer c.mu.Unlock()
 		if c.sftp != nil && c.sftp.client != nil {
 			c.sftp.client.Close()
 		}
 		for _, l := range c.listeners {
 			l.Close()
 		}
-		c.mu.Unlock()
+		for _, l := range c.remote {
+			l.Close()
+		}
 		err = c.client.Close()
 		if c.bastion != nil {
 			c.bastion.Close()
@@ -224,19 +262,105 @@ func (c *Comm) Close() error {
 	return err
 }
 
-func (c *Comm) keepAlive(every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-c.done:
-			return
-		case <-t.C:
-			if _, _, err := c.client.SendRequest("keepalive@openssh.com", true, nil); err != nil {
-				return
-			}
+// watch marks the communicator dead when client's connection ends, and
+// sends client its keep-alives meanwhile.
+func (c *Comm) watch(client *gossh.Client) {
+	gone := make(chan struct{})
+	go func() {
+		_ = client.Wait()
+		close(gone)
+		c.mu.Lock()
+		if c.client == client {
+			c.dead = true
 		}
+		c.mu.Unlock()
+	}()
+	if every := c.cfg.KeepAliveInterval; every > 0 {
+		go func() {
+			t := time.NewTicker(every)
+			defer t.Stop()
+			for {
+				select {
+				case <-c.done:
+					return
+				case <-gone:
+					return
+				case <-t.C:
+					// A lost connection shows up in client.Wait.
+					_, _, _ = client.SendRequest("keepalive@openssh.com", true, nil)
+				}
+			}
+		}()
 	}
+}
+
+// live returns a client whose connection has not ended, reconnecting when
+// the current one has.
+func (c *Comm) live(ctx context.Context) (*gossh.Client, error) {
+	c.mu.Lock()
+	client, dead := c.client, c.dead
+	c.mu.Unlock()
+	if !dead {
+		return client, nil
+	}
+	return c.reconnect(ctx, client)
+}
+
+// ErrClosed is returned for work asked of a closed communicator.
+var ErrClosed = errors.New("ssh communicator closed")
+
+// reconnect replaces the connection old with a new one (once, however
+// many callers found old broken) and returns the current client.
+func (c *Comm) reconnect(ctx context.Context, old *gossh.Client) (*gossh.Client, error) {
+	c.reconnectMu.Lock()
+	defer c.reconnectMu.Unlock()
+	select {
+	case <-c.done:
+		return nil, ErrClosed
+	default:
+	}
+	c.mu.Lock()
+	if c.client != old {
+		client := c.client
+		c.mu.Unlock()
+		return client, nil
+	}
+	c.mu.Unlock()
+
+	client, bastion, err := c.dial(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reconnect: %w", err)
+	}
+	c.mu.Lock()
+	select {
+	case <-c.done:
+		c.mu.Unlock()
+		client.Close()
+		if bastion != nil {
+			bastion.Close()
+		}
+		return nil, ErrClosed
+	default:
+	}
+	oldBastion, oldSFTP, oldRemote := c.bastion, c.sftp, c.remote
+	c.client, c.bastion, c.dead, c.sftp, c.remote = client, bastion, false, nil, nil
+	c.mu.Unlock()
+
+	if oldSFTP != nil && oldSFTP.client != nil {
+		oldSFTP.client.Close()
+	}
+	for _, l := range oldRemote {
+		l.Close()
+	}
+	old.Close()
+	if oldBastion != nil {
+		oldBastion.Close()
+	}
+	c.watch(client)
+	// The remote ends of the tunnels went with the old connection. Failing
+	// to open them again fails only what uses them.
+	_ = c.startRemoteListeners(client)
+	return client, nil
 }
 
 // ClientConfig builds the client configuration for user from the given

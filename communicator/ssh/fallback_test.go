@@ -6,11 +6,8 @@ import (
 	"io"
 	"net"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/kilnbuild/kiln/internal/testenv"
 )
@@ -19,43 +16,7 @@ import (
 // the communicator falls back to scp; with "sftp" it fails.
 func TestFallbackToSCP(t *testing.T) {
 	s := testenv.RequireSSHD(t)
-	testenv.RequireRoot(t)
-	dir := filepath.Dir(s.KeyFile)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	tmp := t.TempDir()
-	conf := filepath.Join(tmp, "sshd_config")
-	os.WriteFile(conf, []byte(fmt.Sprintf(`ListenAddress 127.0.0.1:%d
-HostKey %s/ssh_host_ed25519_key
-PidFile %s/sshd.pid
-AuthorizedKeysFile %s/authorized_keys
-PermitRootLogin prohibit-password
-PasswordAuthentication no
-UsePAM no
-StrictModes no
-`, port, dir, tmp, dir)), 0o600)
-	cmd := exec.Command("/usr/sbin/sshd", "-D", "-f", conf, "-E", filepath.Join(tmp, "sshd.log"))
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start sshd: %v", err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	up := false
-	for range 100 {
-		if c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", port)); err == nil {
-			c.Close()
-			up = true
-			break
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	if !up {
-		log, _ := os.ReadFile(filepath.Join(tmp, "sshd.log"))
-		t.Fatalf("the sshd without sftp did not start: %s", log)
-	}
+	port := startPrivateSSHD(t, s, "")
 
 	cfg := keyConfig(t, s)
 	cfg.Port = port

@@ -19,7 +19,7 @@ import (
 // scpSession runs the remote scp command with the protocol spoken by fn
 // over its stdin (w) and stdout (r).
 func (c *Comm) scpSession(ctx context.Context, command string, fn func(w io.Writer, r *bufio.Reader) error) error {
-	sess, err := c.newSession(nil)
+	sess, err := c.newSession(ctx, nil)
 	if err != nil {
 		return err
 	}

@@ -99,6 +99,49 @@ func TestDisconnect(t *testing.T) {
 	}
 }
 
+// After a disconnect the communicator connects again by itself, for
+// commands and for both transfer methods, as Packer's does after a reboot.
+func TestReconnect(t *testing.T) {
+	s := testenv.RequireSSHD(t)
+	for _, method := range []string{"sftp", "scp"} {
+		t.Run(method, func(t *testing.T) {
+			cfg := keyConfig(t, s)
+			cfg.FileTransfer = method
+			c := connect(t, cfg)
+			remote := t.TempDir()
+			// Open the SFTP client on the first connection.
+			if err := c.Upload(t.Context(), remote+"/before", strings.NewReader("1"), nil); err != nil {
+				t.Fatal(err)
+			}
+			first := c.Client()
+			if st, _, _ := run(t, c, "kill -9 $PPID"); st != sdk.CmdDisconnect {
+				t.Fatalf("status = %d, want CmdDisconnect", st)
+			}
+			if st, out, _ := run(t, c, "echo again"); st != 0 || out != "again\n" {
+				t.Errorf("after the disconnect: (%d, %q)", st, out)
+			}
+			if c.Client() == first {
+				t.Error("the same client is still in use")
+			}
+			if err := c.Upload(t.Context(), remote+"/after", strings.NewReader("2"), nil); err != nil {
+				t.Fatalf("upload after the disconnect: %v", err)
+			}
+			if b, _ := os.ReadFile(remote + "/after"); string(b) != "2" {
+				t.Errorf("uploaded %q", b)
+			}
+		})
+	}
+	// A closed communicator does not reconnect.
+	c, err := Connect(t.Context(), keyConfig(t, s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	if err := c.Start(t.Context(), &sdk.RemoteCmd{Command: "true"}); err == nil {
+		t.Error("a closed communicator ran a command")
+	}
+}
+
 func TestPasswordAuth(t *testing.T) {
 	s := testenv.RequireSSHD(t)
 	if s.PasswordUser == "" {
@@ -171,9 +214,17 @@ func TestAgentAuth(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := connect(t, &Config{Host: s.Host, Port: s.Port, Client: cc, AgentForwarding: true})
-	// With forwarding, the remote side sees the agent too.
-	if st, out, _ := run(t, c, `[ -n "$SSH_AUTH_SOCK" ] && echo forwarded`); st != 0 || strings.TrimSpace(out) != "forwarded" {
-		t.Errorf("agent forwarding: (%d, %q)", st, out)
+	// With forwarding, the remote side sees the agent too, in every
+	// session.
+	for i := range 2 {
+		if st, out, _ := run(t, c, `[ -n "$SSH_AUTH_SOCK" ] && ssh-add -l >/dev/null && echo forwarded`); st != 0 || strings.TrimSpace(out) != "forwarded" {
+			t.Errorf("agent forwarding, session %d: (%d, %q)", i+1, st, out)
+		}
+	}
+	// Without, it does not.
+	c = connect(t, &Config{Host: s.Host, Port: s.Port, Client: cc})
+	if st, out, _ := run(t, c, `echo "[$SSH_AUTH_SOCK]"`); st != 0 || strings.TrimSpace(out) != "[]" {
+		t.Errorf("no agent forwarding: (%d, %q)", st, out)
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/kilnbuild/kiln/communicator/transfer"
 	"github.com/pkg/sftp"
+	gossh "golang.org/x/crypto/ssh"
 )
 
 type sftpState struct {
@@ -24,35 +25,56 @@ type sftpState struct {
 // errNoSFTP means the server has no SFTP subsystem and scp is allowed.
 var errNoSFTP = errors.New("no sftp subsystem")
 
-// sftpClient returns the connection's SFTP client, opening it once. With
-// FileTransfer "" a server without SFTP gives errNoSFTP (use scp).
-func (c *Comm) sftpClient() (*sftp.Client, error) {
+// sftpClient returns the connection's SFTP client, opening it once per
+// connection. With FileTransfer "" a server without SFTP gives errNoSFTP
+// (use scp).
+func (c *Comm) sftpClient(ctx context.Context) (*sftp.Client, error) {
 	if c.cfg.FileTransfer == "scp" {
 		return nil, errNoSFTP
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.sftp == nil {
-		c.sftp = &sftpState{}
-		cl, err := sftp.NewClient(c.client, sftp.UseConcurrentWrites(true))
-		if err != nil {
-			c.sftp.unavailable = err
-		} else {
-			c.sftp.client = cl
-		}
+	c.sftpMu.Lock()
+	defer c.sftpMu.Unlock()
+	client, err := c.live(ctx)
+	if err != nil {
+		return nil, err
 	}
-	if c.sftp.client != nil {
-		return c.sftp.client, nil
+	c.mu.Lock()
+	st := c.sftp
+	c.mu.Unlock()
+	if st == nil {
+		st = &sftpState{}
+		st.client, st.unavailable = sftp.NewClient(client, sftp.UseConcurrentWrites(true))
+		if st.unavailable != nil && !alive(client) {
+			// Not a missing subsystem: the connection is gone.
+			if client, err = c.reconnect(ctx, client); err != nil {
+				return nil, err
+			}
+			st.client, st.unavailable = sftp.NewClient(client, sftp.UseConcurrentWrites(true))
+		}
+		c.mu.Lock()
+		if c.client == client {
+			c.sftp = st
+		}
+		c.mu.Unlock()
+	}
+	if st.client != nil {
+		return st.client, nil
 	}
 	if c.cfg.FileTransfer == "sftp" {
-		return nil, fmt.Errorf("start sftp: %w", c.sftp.unavailable)
+		return nil, fmt.Errorf("start sftp: %w", st.unavailable)
 	}
 	return nil, errNoSFTP
 }
 
+// alive reports whether client's connection still answers.
+func alive(client *gossh.Client) bool {
+	_, _, err := client.SendRequest("keepalive@openssh.com", true, nil)
+	return err == nil
+}
+
 // Upload implements sdk.Communicator. The directory of dst must exist.
 func (c *Comm) Upload(ctx context.Context, dst string, r io.Reader, fi fs.FileInfo) error {
-	cl, err := c.sftpClient()
+	cl, err := c.sftpClient(ctx)
 	if errors.Is(err, errNoSFTP) {
 		return c.scpUpload(ctx, dst, r, fi)
 	}
@@ -86,7 +108,7 @@ func sftpUpload(ctx context.Context, cl *sftp.Client, dst string, r io.Reader, f
 // UploadDir implements sdk.Communicator: dst is created if missing; src is
 // copied into it (src/ copies only its contents).
 func (c *Comm) UploadDir(ctx context.Context, dst string, src string, exclude []string) error {
-	cl, err := c.sftpClient()
+	cl, err := c.sftpClient(ctx)
 	if errors.Is(err, errNoSFTP) {
 		return c.scpUploadDir(ctx, dst, src, exclude)
 	}
@@ -196,7 +218,7 @@ func (c *Comm) UploadDir(ctx context.Context, dst string, src string, exclude []
 
 // Download implements sdk.Communicator.
 func (c *Comm) Download(ctx context.Context, src string, w io.Writer) error {
-	cl, err := c.sftpClient()
+	cl, err := c.sftpClient(ctx)
 	if errors.Is(err, errNoSFTP) {
 		return c.scpDownload(ctx, src, w)
 	}
@@ -218,7 +240,7 @@ func (c *Comm) Download(ctx context.Context, src string, w io.Writer) error {
 // contents when it ends in "/"), or every match of a glob, is copied into
 // the local directory dst.
 func (c *Comm) DownloadDir(ctx context.Context, src string, dst string, exclude []string) error {
-	cl, err := c.sftpClient()
+	cl, err := c.sftpClient(ctx)
 	if errors.Is(err, errNoSFTP) {
 		return c.scpDownloadDir(ctx, src, dst, exclude)
 	}

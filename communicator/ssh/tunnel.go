@@ -1,6 +1,7 @@
 package ssh
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -8,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	gossh "golang.org/x/crypto/ssh"
 )
 
 // Tunnel is a parsed "PORT:HOST:PORT" forward.
@@ -51,30 +54,40 @@ func (c *Comm) startTunnels() error {
 		if err != nil {
 			return fmt.Errorf("tunnel %s: %w", s, err)
 		}
-		c.track(l)
+		c.mu.Lock()
+		c.listeners = append(c.listeners, l)
+		c.mu.Unlock()
 		target := net.JoinHostPort(t.Host, strconv.Itoa(t.Port))
-		go serveTunnel(l, func() (net.Conn, error) { return c.client.Dial("tcp", target) })
+		go serveTunnel(l, func() (net.Conn, error) {
+			client, err := c.live(context.Background())
+			if err != nil {
+				return nil, err
+			}
+			return client.Dial("tcp", target)
+		})
 	}
+	return c.startRemoteListeners(c.Client())
+}
+
+// startRemoteListeners opens the local tunnels' listeners on the remote
+// machine through client.
+func (c *Comm) startRemoteListeners(client *gossh.Client) error {
 	for _, s := range c.cfg.LocalTunnels {
 		t, err := ParseTunnel(s)
 		if err != nil {
 			return fmt.Errorf("ssh_local_tunnels %q: %w", s, err)
 		}
-		l, err := c.client.Listen("tcp", net.JoinHostPort("localhost", strconv.Itoa(t.ListenPort)))
+		l, err := client.Listen("tcp", net.JoinHostPort("localhost", strconv.Itoa(t.ListenPort)))
 		if err != nil {
 			return fmt.Errorf("tunnel %s: %w", s, err)
 		}
-		c.track(l)
+		c.mu.Lock()
+		c.remote = append(c.remote, l)
+		c.mu.Unlock()
 		target := net.JoinHostPort(t.Host, strconv.Itoa(t.Port))
 		go serveTunnel(l, func() (net.Conn, error) { return net.Dial("tcp", target) })
 	}
 	return nil
-}
-
-func (c *Comm) track(l net.Listener) {
-	c.mu.Lock()
-	c.listeners = append(c.listeners, l)
-	c.mu.Unlock()
 }
 
 func serveTunnel(l net.Listener, dial func() (net.Conn, error)) {

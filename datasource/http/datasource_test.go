@@ -32,6 +32,7 @@ func server(t *testing.T) *httptest.Server {
 		}
 		b, _ := io.ReadAll(r.Body)
 		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("X-Method", r.Method)
 		w.Header().Add("X-Multi", "a")
 		w.Header().Add("X-Multi", "b")
 		w.WriteHeader(http.StatusCreated)
@@ -94,6 +95,25 @@ func TestExecute(t *testing.T) {
 	}
 	if _, warn, err := execute(t, map[string]any{"url": s.URL + "/binary"}); err != nil || !strings.Contains(warn, "not recognized as a text type") {
 		t.Errorf("binary: %v, warning %q", err, warn)
+	}
+}
+
+// Every method Packer allows reaches the server as given.
+func TestMethods(t *testing.T) {
+	s := server(t)
+	for _, m := range []string{"HEAD", "GET", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"} {
+		v, _, err := execute(t, map[string]any{"url": s.URL + "/echo", "method": m})
+		if err != nil {
+			t.Errorf("%s: %v", m, err)
+			continue
+		}
+		if got := v.GetAttr("headers").Index(cty.StringVal("X-Method")).AsString(); got != m {
+			t.Errorf("%s: the server saw %s", m, got)
+		}
+		body := v.GetAttr("body").AsString()
+		if (m == "HEAD") != (body == "") {
+			t.Errorf("%s: body %q", m, body)
+		}
 	}
 }
 

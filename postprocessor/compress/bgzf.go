@@ -2,16 +2,16 @@ package compress
 
 import (
 	"bytes"
+	"compress/flate"
+	"compress/gzip"
 	"encoding/binary"
 	"errors"
 	"hash/crc32"
 	"io"
-
-	"github.com/klauspost/compress/flate"
 )
 
-// bgzfBlockSize is how much input goes into one BGZF block: small enough
-// that a block that does not compress still fits in 64 KiB.
+// bgzfBlockSize is the most input one BGZF block holds: small enough that
+// a block that does not compress still fits in 64 KiB.
 const bgzfBlockSize = 0xff00
 
 // bgzfEOF is the empty block that ends a BGZF file (SAM/BAM spec 4.1.2).
@@ -23,6 +23,11 @@ var bgzfEOF = []byte{
 // bgzfWriter writes blocked gzip: a series of gzip members of at most 64
 // KiB, each carrying its size in a "BC" extra field, so readers can seek.
 // Any gzip reader reads it.
+//
+// It writes what Packer's bgzf writer (biogo's) writes, byte for byte:
+// members with the standard library's deflate at the level, an OS byte of
+// 0, a block cut short when a write does not fit in what is left of it,
+// an empty member at the end, then the EOF block.
 type bgzfWriter struct {
 	w     io.Writer
 	level int
@@ -40,17 +45,19 @@ func newBGZFWriter(w io.Writer, level int) (*bgzfWriter, error) {
 	return &bgzfWriter{w: w, level: level, fw: fw, buf: make([]byte, 0, bgzfBlockSize)}, nil
 }
 
+// Write fills the current block. A write that does not fit in a block
+// already started ends that block first; one that starts a block fills it.
 func (b *bgzfWriter) Write(p []byte) (int, error) {
 	n := 0
 	for len(p) > 0 && b.err == nil {
-		room := bgzfBlockSize - len(b.buf)
-		if room > len(p) {
-			room = len(p)
+		fits := len(b.buf) == 0 || len(b.buf)+len(p) <= bgzfBlockSize
+		if fits {
+			room := min(bgzfBlockSize-len(b.buf), len(p))
+			b.buf = append(b.buf, p[:room]...)
+			p = p[room:]
+			n += room
 		}
-		b.buf = append(b.buf, p[:room]...)
-		p = p[room:]
-		n += room
-		if len(b.buf) == bgzfBlockSize {
+		if len(b.buf) == bgzfBlockSize || !fits {
 			b.err = b.flushBlock()
 		}
 	}
@@ -66,9 +73,17 @@ func (b *bgzfWriter) flushBlock() error {
 	if err := b.fw.Close(); err != nil {
 		return err
 	}
+	// The gzip header: FEXTRA, no time, XFL as compress/gzip sets it, OS
+	// 0, and the BC subfield with the member's size less one.
 	var hdr [18]byte
-	copy(hdr[:], []byte{0x1f, 0x8b, 8, 4, 0, 0, 0, 0, 0, 0xff, 6, 0, 'B', 'C', 2, 0})
-	binary.LittleEndian.PutUint16(hdr[16:], uint16(18+b.out.Len()+8-1))
+	copy(hdr[:], []byte{0x1f, 0x8b, 8, 4, 0, 0, 0, 0, 0, 0, 6, 0, 'B', 'C', 2, 0})
+	switch b.level {
+	case gzip.BestCompression:
+		hdr[8] = 2
+	case gzip.BestSpeed:
+		hdr[8] = 4
+	}
+	binary.LittleEndian.PutUint16(hdr[16:], uint16(len(hdr)+b.out.Len()+8-1))
 	var tail [8]byte
 	binary.LittleEndian.PutUint32(tail[0:], crc32.ChecksumIEEE(b.buf))
 	binary.LittleEndian.PutUint32(tail[4:], uint32(len(b.buf)))
@@ -81,16 +96,14 @@ func (b *bgzfWriter) flushBlock() error {
 	return nil
 }
 
-// Close writes the last block and the EOF marker. It does not close the
-// underlying writer.
+// Close writes the last block (empty if nothing is pending) and the EOF
+// block. It does not close the underlying writer.
 func (b *bgzfWriter) Close() error {
 	if b.err != nil {
 		return b.err
 	}
-	if len(b.buf) > 0 {
-		if b.err = b.flushBlock(); b.err != nil {
-			return b.err
-		}
+	if b.err = b.flushBlock(); b.err != nil {
+		return b.err
 	}
 	if _, err := b.w.Write(bgzfEOF); err != nil {
 		b.err = err

@@ -6,6 +6,7 @@ package compress
 import (
 	"archive/tar"
 	"archive/zip"
+	"compress/flate"
 	"context"
 	"errors"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"time"
 
 	"github.com/hashicorp/hcl/v2/hcldec"
 	"github.com/kilnbuild/kiln/communicator/transfer"
@@ -22,7 +24,6 @@ import (
 	"github.com/kilnbuild/kiln/sdk"
 	"github.com/kilnbuild/kiln/sdk/config"
 	"github.com/kilnbuild/kiln/sdk/interpolate"
-	"github.com/klauspost/compress/flate"
 	"github.com/klauspost/compress/zstd"
 	"github.com/klauspost/pgzip"
 	"github.com/pierrec/lz4/v4"
@@ -31,6 +32,13 @@ import (
 
 // BuilderID is the BuilderId of compress artifacts.
 const BuilderID = "packer.post-processor.compress"
+
+// DefaultLevel asks each compressor for its default level.
+const DefaultLevel = -1
+
+// pgzipBlockSize is the size of the blocks pgzip compresses in parallel:
+// Packer's, which the output bytes depend on.
+const pgzipBlockSize = 500_000
 
 // DefaultOutput is the output template when output is not set. It has no
 // extension, so the result is a tar+gzip file without a suffix (Packer's).
@@ -66,8 +74,8 @@ type Config struct {
 	// Format, when set, is used as if it were the output's extension
 	// ("tar.gz", "zip", …).
 	Format string `mapstructure:"format"`
-	// CompressionLevel is 1 (fastest) to 9 (best); 0 and -1 mean the
-	// default (6); above 9 means 9.
+	// CompressionLevel is 1 (fastest) to 9 (best); 0 and -1 mean each
+	// library's default; above 9 means 9.
 	CompressionLevel int `mapstructure:"compression_level"`
 }
 
@@ -79,8 +87,6 @@ type PostProcessor struct {
 	// constants or "" (none), as detected from the output name.
 	Archive   string
 	Algorithm string
-	// userLevel is the level as configured, before defaults.
-	userLevel int
 	// stdout receives the rendered output name (Packer prints it there).
 	stdout io.Writer
 }
@@ -97,12 +103,14 @@ func (p *PostProcessor) Configure(raws ...any) error {
 	if err != nil {
 		return err
 	}
-	p.userLevel = c.CompressionLevel
+	// As Packer: above 9 is 9, and 0 is the library's default (-1), which
+	// is deflate level 5 for gzip (klauspost's), 6 for zip and bgzf (the
+	// standard library's).
 	if c.CompressionLevel > 9 {
 		c.CompressionLevel = 9
 	}
-	if c.CompressionLevel == -1 || c.CompressionLevel == 0 {
-		c.CompressionLevel = 6
+	if c.CompressionLevel == 0 {
+		c.CompressionLevel = DefaultLevel
 	}
 	if c.OutputPath == "" {
 		c.OutputPath = DefaultOutput
@@ -200,7 +208,7 @@ func (p *PostProcessor) write(ctx context.Context, ui sdk.Ui, target string, fil
 	case AlgZstd:
 		ui.Say(fmt.Sprintf("Using zstd compression with %d cores for %s", cores, target))
 	}
-	out, err := NewWriter(f, p.Algorithm, p.config.CompressionLevel, p.userLevel)
+	out, err := NewWriter(f, p.Algorithm, p.config.CompressionLevel)
 	if err != nil {
 		return fmt.Errorf("create %s writer: %w", p.Algorithm, err)
 	}
@@ -230,9 +238,9 @@ type nopCloser struct{ io.Writer }
 func (nopCloser) Close() error { return nil }
 
 // NewWriter returns a writer compressing into w with algorithm (""
-// compresses nothing). level is 1–9; userLevel, the level as configured
-// (0 when unset), chooses lz4's mode.
-func NewWriter(w io.Writer, algorithm string, level, userLevel int) (io.WriteCloser, error) {
+// compresses nothing) at level, 1–9 or DefaultLevel. The writers are set
+// up as Packer's, so that gzip and bgzf output is the same.
+func NewWriter(w io.Writer, algorithm string, level int) (io.WriteCloser, error) {
 	switch algorithm {
 	case "":
 		return nopCloser{w}, nil
@@ -241,7 +249,9 @@ func NewWriter(w io.Writer, algorithm string, level, userLevel int) (io.WriteClo
 		if err != nil {
 			return nil, err
 		}
-		if err := gw.SetConcurrency(1<<20, runtime.GOMAXPROCS(-1)); err != nil {
+		// Two blocks per core keep every core busy while finished blocks
+		// are written out; the block count does not change the output.
+		if err := gw.SetConcurrency(pgzipBlockSize, 2*runtime.GOMAXPROCS(-1)); err != nil {
 			return nil, err
 		}
 		return gw, nil
@@ -250,8 +260,8 @@ func NewWriter(w io.Writer, algorithm string, level, userLevel int) (io.WriteClo
 	case AlgLZ4:
 		lw := lz4.NewWriter(w)
 		opts := []lz4.Option{lz4.ConcurrencyOption(-1)}
-		if userLevel >= 1 && userLevel <= 9 {
-			opts = append(opts, lz4.CompressionLevelOption(lz4.CompressionLevel(1<<(8+userLevel))))
+		if level >= 1 {
+			opts = append(opts, lz4.CompressionLevelOption(lz4.CompressionLevel(1<<(8+level))))
 		}
 		if err := lw.Apply(opts...); err != nil {
 			return nil, err
@@ -260,7 +270,11 @@ func NewWriter(w io.Writer, algorithm string, level, userLevel int) (io.WriteClo
 	case AlgXZ:
 		return xz.NewWriter(w)
 	case AlgZstd:
-		return zstd.NewWriter(w, zstd.WithEncoderLevel(zstd.EncoderLevelFromZstd(level)))
+		zl := zstd.SpeedDefault
+		if level >= 1 {
+			zl = zstd.EncoderLevelFromZstd(level)
+		}
+		return zstd.NewWriter(w, zstd.WithEncoderLevel(zl))
 	}
 	return nil, fmt.Errorf("unknown compression algorithm %q", algorithm)
 }
@@ -290,6 +304,11 @@ func writeTar(ctx context.Context, ui sdk.Ui, w io.Writer, files []string) error
 		}
 		hdr, err := tar.FileInfoHeader(fi, path)
 		if err == nil {
+			// As Packer: GNU format (Google Compute Engine imports need
+			// it) and no times, so that the archive depends only on the
+			// files' names, contents, modes and owners.
+			hdr.Format = tar.FormatGNU
+			hdr.ModTime, hdr.AccessTime, hdr.ChangeTime = time.Time{}, time.Time{}, time.Time{}
 			err = tw.WriteHeader(hdr)
 		}
 		if err == nil {
@@ -306,9 +325,13 @@ func writeTar(ctx context.Context, ui sdk.Ui, w io.Writer, files []string) error
 // writeZip stores each file under its path as given, as Packer.
 func writeZip(ctx context.Context, ui sdk.Ui, w io.Writer, files []string, level int) error {
 	zw := zip.NewWriter(w)
-	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
-		return flate.NewWriter(out, level)
-	})
+	if level != DefaultLevel {
+		// Packer always uses archive/zip's deflate (level 5); kiln
+		// honours compression_level, with the same deflate.
+		zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
+			return flate.NewWriter(out, level)
+		})
+	}
 	for _, path := range files {
 		r, c, _, err := open(ctx, ui, path)
 		if err != nil {

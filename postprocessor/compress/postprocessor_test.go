@@ -178,6 +178,9 @@ func TestRoundTrip(t *testing.T) {
 		{output: "out.tar.zst", level: 9},
 		{output: "out.gz", single: true},
 		{output: "out.bgzf", single: true},
+		{output: "out.bgzf", single: true, level: 9},
+		{output: "out.tar.bgzf"},
+		{output: "out.zip", level: 1},
 		{output: "out.lz4", single: true},
 		{output: "out.xz", single: true},
 		{output: "out.zst", single: true},
@@ -255,9 +258,11 @@ func TestErrors(t *testing.T) {
 	if p.config.CompressionLevel != 9 || p.config.OutputPath != DefaultOutput {
 		t.Errorf("config = %+v", p.config)
 	}
-	p.Configure(map[string]any{"compression_level": -1})
-	if p.config.CompressionLevel != 6 {
-		t.Errorf("level -1 → %d, want 6", p.config.CompressionLevel)
+	for _, level := range []int{0, -1} {
+		p.Configure(map[string]any{"compression_level": level})
+		if p.config.CompressionLevel != DefaultLevel {
+			t.Errorf("level %d → %d, want the libraries' default", level, p.config.CompressionLevel)
+		}
 	}
 }
 

@@ -70,6 +70,8 @@ type Manifest struct {
 type PostProcessor struct {
 	config Config
 	ictx   *interpolate.Context
+	// now is the clock for build_time (tests set it).
+	now func() time.Time
 }
 
 var _ sdk.PostProcessor = (*PostProcessor)(nil)
@@ -90,6 +92,13 @@ func (p *PostProcessor) Configure(raws ...any) error {
 	p.config = c
 	p.ictx = ictx
 	return nil
+}
+
+func (p *PostProcessor) clock() time.Time {
+	if p.now != nil {
+		return p.now()
+	}
+	return time.Now()
 }
 
 // writeMu serialises the builds of one kiln process writing manifests;
@@ -116,7 +125,7 @@ func (p *PostProcessor) PostProcess(ctx context.Context, ui sdk.Ui, source sdk.A
 	b := Build{
 		BuildName:     p.config.PackerBuildName,
 		BuilderType:   p.config.PackerBuilderType,
-		BuildTime:     time.Now().Unix(),
+		BuildTime:     p.clock().Unix(),
 		ArtifactID:    source.Id(),
 		PackerRunUUID: os.Getenv("PACKER_RUN_UUID"),
 		CustomData:    custom,
