@@ -30,10 +30,9 @@ func debianSource(t *testing.T) string {
 	if _, err := os.Stat(debianTarball); err == nil {
 		return debianTarball
 	}
-	testenv.RequireDocker(t)
+	chroottest.RequireTools(t, "debootstrap")
 	t.Log("making the Debian tarball with scripts/build-test-images.sh (about 30 s)")
-	cmd := exec.Command("bash", "../../scripts/build-test-images.sh")
-	cmd.Env = append(os.Environ(), "KILN_TEST_DEBIAN=1")
+	cmd := exec.Command("bash", "../../scripts/build-test-images.sh", "debian-rootfs")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		if testenv.InCI() {
 			t.Fatalf("build-test-images.sh: %v\n%s", err, out)
