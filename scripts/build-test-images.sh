@@ -12,6 +12,12 @@
 # Each image is built only if it is missing (KILN_TEST_REBUILD=1 forces it).
 # Needs root, a reachable Docker engine and the docker CLI (the CLI is fine
 # here; only kiln itself must speak the Engine API).
+#
+#   build-test-images.sh debian-rootfs
+#
+# only caches the Debian root filesystem tarball (debootstrap, no Docker),
+# which the chroot builder's tests build from; scripts/ci-setup.sh does
+# this by default.
 set -euo pipefail
 
 log() { printf '[build-test-images] %s\n' "$*" >&2; }
@@ -22,10 +28,10 @@ BUSYBOX_IMAGE=kiln-test/busybox:latest
 DEBIAN_IMAGE=kiln-test/debian:bookworm
 DEBIAN_SUITE=bookworm
 
-command -v docker >/dev/null || die "docker CLI not found"
-
 TMPDIRS=()
-cleanup() { [ ${#TMPDIRS[@]} -eq 0 ] || rm -rf "${TMPDIRS[@]}"; }
+# --one-file-system: never delete through a mount a failed debootstrap left
+# in its target (its /proc, /sys or a bind of /dev).
+cleanup() { [ ${#TMPDIRS[@]} -eq 0 ] || rm -rf --one-file-system "${TMPDIRS[@]}"; }
 trap cleanup EXIT
 
 have_image() {
@@ -103,12 +109,11 @@ debian_mirror() {
 	echo http://deb.debian.org/debian
 }
 
-build_debian() {
-	if have_image "$DEBIAN_IMAGE"; then
-		log "$DEBIAN_IMAGE present"
-		return
-	fi
-	local tarball="$CACHE_DIR/debian-$DEBIAN_SUITE-minbase.tar" start=$SECONDS
+DEBIAN_TARBALL=$CACHE_DIR/debian-$DEBIAN_SUITE-minbase.tar
+
+# Caches the debootstrap root filesystem tarball unless it is there.
+debian_rootfs() {
+	local tarball=$DEBIAN_TARBALL start=$SECONDS
 	mkdir -p "$CACHE_DIR"
 	if [ ! -s "$tarball" ] || [ "${KILN_TEST_REBUILD:-0}" = 1 ]; then
 		command -v debootstrap >/dev/null || die "debootstrap missing (apt-get install debootstrap)"
@@ -123,20 +128,40 @@ build_debian() {
 		fi
 		# Smaller image: apt lists and caches are not needed to run tests.
 		rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/* "$root"/var/log/*.log
-		tar_rootfs "$root" >"$tarball.tmp"
-		mv "$tarball.tmp" "$tarball"
+		# Written aside and renamed: tests running side by side may make it
+		# at the same time, and readers only ever see a whole tarball.
+		local tmp
+		tmp=$(mktemp "$tarball.XXXXXX")
+		TMPDIRS+=("$tmp")
+		tar_rootfs "$root" >"$tmp"
+		chmod 644 "$tmp"
+		mv "$tmp" "$tarball"
 		log "debootstrap done in $((SECONDS - start))s, cached at $tarball"
 	else
 		log "using cached $tarball"
 	fi
+}
+
+build_debian() {
+	if have_image "$DEBIAN_IMAGE"; then
+		log "$DEBIAN_IMAGE present"
+		return
+	fi
+	local start=$SECONDS
+	debian_rootfs
 	docker import \
 		--change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
 		--change 'CMD ["/bin/bash"]' \
 		--message "kiln test image: debootstrap --variant=minbase $DEBIAN_SUITE" \
-		- "$DEBIAN_IMAGE" <"$tarball" >/dev/null
+		- "$DEBIAN_IMAGE" <"$DEBIAN_TARBALL" >/dev/null
 	log "$DEBIAN_IMAGE ready in $((SECONDS - start))s"
 }
 
+if [ "${1:-}" = debian-rootfs ]; then
+	debian_rootfs
+	exit
+fi
+command -v docker >/dev/null || die "docker CLI not found"
 build_busybox
 if [ "${KILN_TEST_DEBIAN:-0}" = 1 ]; then
 	build_debian

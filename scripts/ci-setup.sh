@@ -5,7 +5,10 @@
 #      builder and its tests);
 #   2. reuses a Docker engine that already answers, or starts dockerd in the
 #      background on /var/run/docker.sock and checks that `docker run` works;
-#   3. builds the local test images (scripts/build-test-images.sh).
+#   3. builds the local test images (scripts/build-test-images.sh);
+#   4. caches the Debian root filesystem tarball the chroot builder's tests
+#      build from (build-test-images.sh debian-rootfs: ~30 s once, then
+#      cached in /var/cache/kiln-test).
 # Idempotent: a second run only checks (a few seconds). Progress goes to stderr.
 #
 # Environment:
@@ -13,6 +16,8 @@
 #                      engine is only started for the default socket)
 #   KILN_TEST_DEBIAN=1 also build kiln-test/debian:bookworm (slow, see
 #                      build-test-images.sh)
+#   KILN_TEST_DEBIAN_ROOTFS=0  do not cache the Debian tarball (the chroot
+#                      tests that need it then fail in CI)
 #   KILN_TEST_SSHD=0   do not start the test sshd on 127.0.0.1 (started by
 #                      default when sshd is installed; see start_test_sshd)
 #   KILN_DOCKERD_FLAGS a dockerd flag set to try before the built-in ones
@@ -276,6 +281,9 @@ ensure_engine
 bash "$HERE/start-test-registry.sh" >/dev/null # docker-push tests: registry on 127.0.0.1
 if [ "${KILN_TEST_SSHD:-1}" != 0 ] && [ -x /usr/sbin/sshd ]; then
 	start_test_sshd >/dev/null
+fi
+if [ "${KILN_TEST_DEBIAN_ROOTFS:-1}" != 0 ]; then
+	bash "$HERE/build-test-images.sh" debian-rootfs || die "could not cache the Debian root filesystem"
 fi
 
 images=$(docker image ls --format '{{.Repository}}:{{.Tag}}' 'kiln-test/*' | sort | paste -sd, -)

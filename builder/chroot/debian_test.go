@@ -6,6 +6,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -14,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kilnbuild/kiln/chroot"
 	"github.com/kilnbuild/kiln/chroot/chroottest"
 	"github.com/kilnbuild/kiln/internal/testenv"
 	"github.com/kilnbuild/kiln/sdk"
@@ -30,10 +32,9 @@ func debianSource(t *testing.T) string {
 	if _, err := os.Stat(debianTarball); err == nil {
 		return debianTarball
 	}
-	testenv.RequireDocker(t)
+	chroottest.RequireTools(t, "debootstrap")
 	t.Log("making the Debian tarball with scripts/build-test-images.sh (about 30 s)")
-	cmd := exec.Command("bash", "../../scripts/build-test-images.sh")
-	cmd.Env = append(os.Environ(), "KILN_TEST_DEBIAN=1")
+	cmd := exec.Command("bash", "../../scripts/build-test-images.sh", "debian-rootfs")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		if testenv.InCI() {
 			t.Fatalf("build-test-images.sh: %v\n%s", err, out)
@@ -49,22 +50,27 @@ func debianSource(t *testing.T) string {
 // daemonArg marks the processes the test starts in the chroot.
 const daemonArg = "3617"
 
-// daemonsOnHost returns the pids of processes running `sleep 3617`.
-func daemonsOnHost(t *testing.T) []string {
+// daemonsIn returns the pids of the processes running `sleep 3617` whose
+// root directory is in dir: this test's chroot, never the same test's
+// daemons in another checkout's run on the same machine.
+func daemonsIn(t *testing.T, dir string) []int {
 	t.Helper()
-	var pids []string
-	matches, _ := filepath.Glob("/proc/[0-9]*/cmdline")
-	for _, m := range matches {
-		b, err := os.ReadFile(m)
+	pids, err := chroot.ProcessesIn(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []int
+	for _, pid := range pids {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
 		if err != nil {
 			continue
 		}
 		args := strings.Split(strings.TrimRight(string(b), "\x00"), "\x00")
 		if len(args) == 2 && filepath.Base(args[0]) == "sleep" && args[1] == daemonArg {
-			pids = append(pids, filepath.Base(filepath.Dir(m)))
+			out = append(out, pid)
 		}
 	}
-	return pids
+	return out
 }
 
 func TestBuildDebianAptGet(t *testing.T) {
@@ -73,12 +79,9 @@ func TestBuildDebianAptGet(t *testing.T) {
 		t.Skip("downloads packages from the Debian mirror")
 	}
 	source := debianSource(t)
-	if pids := daemonsOnHost(t); len(pids) > 0 {
-		t.Fatalf("processes running sleep %s before the test: %v", daemonArg, pids)
-	}
 	dir := outDir(t)
 	out := filepath.Join(dir, "debian")
-	var during []string
+	var during []int
 	hook := sdk.HookFunc(func(ctx context.Context, _ string, _ sdk.Ui, comm sdk.Communicator, _ any) error {
 		for _, command := range []string{
 			"apt-get -q update",
@@ -111,7 +114,7 @@ func TestBuildDebianAptGet(t *testing.T) {
 		}
 		// The daemons may still be forking: wait for both to run.
 		for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-			if during = daemonsOnHost(t); len(during) >= 2 {
+			if during = daemonsIn(t, dir); len(during) >= 2 {
 				break
 			}
 		}
@@ -134,7 +137,7 @@ func TestBuildDebianAptGet(t *testing.T) {
 	if len(during) != 2 {
 		t.Errorf("daemons running during provisioning: %v; want 2", during)
 	}
-	if pids := daemonsOnHost(t); len(pids) > 0 {
+	if pids := daemonsIn(t, dir); len(pids) > 0 {
 		t.Errorf("processes from the chroot outlived the build: %v", pids)
 	}
 	if _, err := os.Stat(filepath.Join(out, "usr/bin/hello")); err != nil {

@@ -155,6 +155,9 @@ func RawDisk(t testing.TB, root string, sizeMiB int, partitioned bool) string {
 
 // AssertClean fails t when anything is left at or below dir: a mount, a
 // loop device attached to a file there, or a process whose root is there.
+// dir must be the test's own (a t.TempDir or below): tests in other
+// packages, and other checkouts' test runs on the same machine, build at
+// the same time, and only paths below dir tell their leftovers apart.
 func AssertClean(t testing.TB, dir string) {
 	t.Helper()
 	if ms, err := chroot.MountsUnder(dir); err != nil {
