@@ -12,6 +12,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/kilnbuild/kiln/chroot"
 	"github.com/kilnbuild/kiln/cmd"
 	"github.com/kilnbuild/kiln/internal/testenv"
 )
@@ -42,6 +43,14 @@ func TestScripts(t *testing.T) {
 				return err
 			}
 			e.Setenv("KILN_REPO", repo)
+			// testscript deletes $WORK when a script ends. A build that
+			// left a bind mount in there (a bug) must cost a leak, never
+			// the deletion of what is mounted — the host's /dev, say.
+			e.Defer(func() {
+				if lazy, err := chroot.UnmountAll(e.WorkDir); err != nil || len(lazy) > 0 {
+					e.T().Log("mounts left under $WORK: lazy", lazy, err)
+				}
+			})
 			e.Setenv("CHECKPOINT_DISABLE", "1")
 			e.Setenv("PACKER_NO_COLOR", "")
 			if v := os.Getenv("DOCKER_HOST"); v != "" {
