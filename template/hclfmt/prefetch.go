@@ -83,6 +83,16 @@ func newPrefetch(ctx context.Context, f *Formatter, paths []string) *prefetch {
 	return p
 }
 
+// stopped reports whether stop was called.
+func (p *prefetch) stopped() bool {
+	select {
+	case <-p.quit:
+		return true
+	default:
+		return false
+	}
+}
+
 // stop ends the prefetch and waits for its goroutines.
 func (p *prefetch) stop() {
 	close(p.quit)
@@ -93,7 +103,7 @@ func (p *prefetch) stop() {
 // It skips what it cannot read: the run reports that itself.
 func (p *prefetch) walk(ctx context.Context, recursive bool, paths []string) bool {
 	for _, path := range paths {
-		if ctx.Err() != nil {
+		if ctx.Err() != nil || p.stopped() {
 			return false
 		}
 		if path == StdinPath {
@@ -122,7 +132,7 @@ func (p *prefetch) walk(ctx context.Context, recursive bool, paths []string) boo
 			full := filepath.Join(path, name)
 			switch {
 			case e.IsDir():
-				if recursive && !p.walk(ctx, recursive, []string{full}) && ctx.Err() != nil {
+				if recursive && !p.walk(ctx, recursive, []string{full}) && (ctx.Err() != nil || p.stopped()) {
 					return false
 				}
 			case IsHCLFile(full):
