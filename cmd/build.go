@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 
@@ -65,10 +64,6 @@ The various artifacts created by the template will be outputted.`,
 	fs.BoolVar(&o.SkipEnforcement, "skip-enforcement", false, "Skip enforced provisioners from an image registry. Accepted for compatibility.")
 	return c
 }
-
-// errNotAvailable is returned by commands whose engine is not part of this
-// build of kiln yet.
-var errNotAvailable = errors.New("this command is not available in this version of kiln yet")
 
 // noBuildsDiag is Packer's error when no build is left to run.
 var noBuildsDiag = &hcl.Diagnostic{

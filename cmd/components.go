@@ -35,17 +35,6 @@ func (s componentSet) empty() bool {
 	return len(s.Builders)+len(s.Provisioners)+len(s.PostProcessors)+len(s.Datasources) == 0
 }
 
-// describe lists the set on one line: "builders: a, b; provisioners: c".
-func (s componentSet) describe() string {
-	var parts []string
-	for _, k := range s.kinds() {
-		if len(k.names) > 0 {
-			parts = append(parts, k.label+": "+strings.Join(k.names, ", "))
-		}
-	}
-	return strings.Join(parts, "; ")
-}
-
 // packerBuiltins are the components compiled into Packer itself (no
 // plugin source), as of the Packer version kiln follows.
 var packerBuiltins = componentSet{

@@ -51,6 +51,7 @@ extension; see docs/commands.md for its schema).`,
 	addVarFlags(fs, &o.MetaOptions)
 	fs.BoolVar(&o.UseSequentialEvaluation, "use-sequential-evaluation", false, "Fallback to using a sequential approach for local/datasource evaluation.")
 	fs.BoolVar(&o.JSON, "json", false, "Print the inspection as JSON (a kiln extension).")
+	addMachineReadableFlag(fs)
 	return c
 }
 

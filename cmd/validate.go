@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/kilnbuild/kiln/template"
 	"github.com/kilnbuild/kiln/template/legacy"
@@ -53,6 +54,7 @@ exit status.`,
 	fs.BoolVar(&o.EvaluateDatasources, "evaluate-datasources", false, "Evaluate data sources during validation (HCL2 only, may incur costs); Defaults to false.")
 	fs.BoolVar(&o.IgnorePrereleasePlugins, "ignore-prerelease-plugins", false, "Disable the loading of prerelease plugin binaries (x.y.z-dev). Accepted for compatibility.")
 	fs.BoolVar(&o.UseSequentialEvaluation, "use-sequential-evaluation", false, "Fallback to using a sequential approach for local/datasource evaluation.")
+	addMachineReadableFlag(fs)
 	return c
 }
 
@@ -112,4 +114,12 @@ func unknownTypesNote(path string) string {
 		return ""
 	}
 	return "The template uses component types kiln does not have:\n" + strings.Join(lines, "\n") + "\n" + compiledIn(reg)
+}
+
+// addMachineReadableFlag lists -machine-readable in a command's help, as
+// Packer's validate and inspect do. kiln reads it from anywhere on the
+// command line before flags are parsed (see extractMachineReadable), so
+// the flag itself is never set here.
+func addMachineReadableFlag(fs *pflag.FlagSet) {
+	fs.Bool("machine-readable", false, "Produce machine-readable output.")
 }

@@ -50,6 +50,11 @@ func (f *Formatter) Format(ctx context.Context, paths []string) (Result, hcl.Dia
 	if r.in == nil {
 		r.in = os.Stdin
 	}
+	if !f.Write {
+		// Nothing is rewritten: files can be read and formatted ahead.
+		r.pre = newPrefetch(ctx, f, paths)
+		defer r.pre.stop()
+	}
 	r.paths(paths)
 	return r.res, r.diags
 }
@@ -62,6 +67,8 @@ type run struct {
 	res   Result
 	diags hcl.Diagnostics
 	stop  bool // interrupted
+	// pre reads and formats files ahead, when set.
+	pre *prefetch
 }
 
 // paths processes paths in order. It reports false when a folder cannot be
@@ -149,27 +156,31 @@ func (r *run) process(path string) error {
 	if !stdin && !IsHCLFile(path) {
 		return fmt.Errorf("file %s is not a HCL file", path)
 	}
-	var src []byte
-	if stdin {
-		b, err := io.ReadAll(r.in)
-		if err != nil {
-			return fmt.Errorf("failed to read %s: %w", path, err)
+	var (
+		src, out []byte
+		diags    hcl.Diagnostics
+	)
+	if e, ok := r.pre.take(path); ok && !stdin {
+		if e.err != nil {
+			return e.err
 		}
-		src = b
+		src, out, diags = e.src, e.out, e.diags
 	} else {
-		fh, err := os.Open(path)
-		if err != nil {
-			return fmt.Errorf("failed to open %s: %w", path, err)
+		if stdin {
+			b, err := io.ReadAll(r.in)
+			if err != nil {
+				return fmt.Errorf("failed to read %s: %w", path, err)
+			}
+			src = b
+		} else {
+			b, err := readFile(path)
+			if err != nil {
+				return err
+			}
+			src = b
 		}
-		b, err := io.ReadAll(fh)
-		_ = fh.Close()
-		if err != nil {
-			return fmt.Errorf("failed to read %s: %w", path, err)
-		}
-		src = b
+		out, diags = Source(src, path)
 	}
-
-	out, diags := Source(src, path)
 	if diags.HasErrors() {
 		return errorList(diags.Errs())
 	}

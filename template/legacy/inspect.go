@@ -3,7 +3,6 @@ package legacy
 import (
 	"fmt"
 	"sort"
-	"strings"
 
 	"github.com/kilnbuild/kiln/sdk"
 	"github.com/kilnbuild/kiln/ui"
@@ -208,15 +207,4 @@ func (t *Template) ComponentTypes() (builders, provisioners, postProcessors []st
 		}
 	}
 	return set(b), set(p), set(pp)
-}
-
-// describe joins names for messages: "a, b and c".
-func describe(names []string) string {
-	switch len(names) {
-	case 0:
-		return ""
-	case 1:
-		return names[0]
-	}
-	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
