@@ -46,6 +46,12 @@ type Communicator struct {
 
 	ownerMu sync.Mutex
 	owner   *owner
+
+	sessMu sync.Mutex
+	sess   *session
+	// noSession is set once a session failed to start: commands then
+	// each get an exec of their own.
+	noSession bool
 }
 
 var _ sdk.Communicator = (*Communicator)(nil)
@@ -57,8 +63,15 @@ type owner struct{ uid, gid int }
 const spoolLimit = 32 << 20
 
 // Start implements sdk.Communicator: it runs cmd.Command with /bin/sh -c
-// and reports its exit status through cmd.SetExited.
+// and reports its exit status through cmd.SetExited. Commands without stdin
+// run in the container's shell session (see session) when it is free, the
+// others in an exec of their own.
 func (c *Communicator) Start(ctx context.Context, cmd *sdk.RemoteCmd) error {
+	if cmd.Stdin == nil && !c.Tty {
+		if s := c.session(ctx); s != nil && s.tryStart(ctx, cmd) {
+			return nil
+		}
+	}
 	started := make(chan struct{})
 	done := make(chan error, 1)
 	spec := ExecSpec{
@@ -100,6 +113,28 @@ func (c *Communicator) Start(ctx context.Context, cmd *sdk.RemoteCmd) error {
 		}
 		return nil
 	}
+}
+
+// session returns the running shell session, starting one if needed, or
+// nil when none can be started (the caller then uses an exec of its own,
+// which reports why).
+func (c *Communicator) session(ctx context.Context) *session {
+	c.sessMu.Lock()
+	defer c.sessMu.Unlock()
+	if c.sess != nil && c.sess.alive() {
+		return c.sess
+	}
+	if c.noSession {
+		return nil
+	}
+	s, err := startSession(ctx, c.Driver, c.ContainerID, c.ExecUser)
+	if err != nil {
+		c.sess = nil
+		c.noSession = ctx.Err() == nil
+		return nil
+	}
+	c.sess = s
+	return s
 }
 
 // run runs a command and returns its stdout, failing on a non-zero exit.
