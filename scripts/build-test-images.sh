@@ -57,7 +57,7 @@ build_busybox() {
 	while read -r applet; do
 		[ -n "$applet" ] || continue
 		[ -e "$root/$applet" ] || [ -L "$root/$applet" ] && continue
-		rel=$(realpath -m --relative-to="$(dirname "/$applet")" /bin/busybox)
+		rel=$(realpath -m -s --relative-to="$(dirname "/$applet")" /bin/busybox)
 		ln -s "$rel" "$root/$applet"
 	done < <("$bb" --list-full)
 	[ -L "$root/bin/sh" ] && [ -L "$root/bin/tar" ] || die "busybox lacks sh or tar applets"
