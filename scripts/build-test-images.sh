@@ -2,7 +2,8 @@
 # Builds the local base images kiln's tests use, without any registry:
 #
 #   kiln-test/busybox:latest   always; from Debian's busybox-static (~1 s).
-#   kiln-test/debian:bookworm  only with KILN_TEST_DEBIAN=1; debootstrap
+#   kiln-test/debian:bookworm  only with KILN_TEST_DEBIAN=1 (ci-setup.sh sets it by
+#                              default); debootstrap
 #                              --variant=minbase from the mirror apt uses.
 #                              Measured (2 cores, deb.debian.org): 32 s the
 #                              first time (debootstrap 30 s + import 2 s;
@@ -63,7 +64,7 @@ build_busybox() {
 	while read -r applet; do
 		[ -n "$applet" ] || continue
 		[ -e "$root/$applet" ] || [ -L "$root/$applet" ] && continue
-		rel=$(realpath -m --relative-to="$(dirname "/$applet")" /bin/busybox)
+		rel=$(realpath -m -s --relative-to="$(dirname "/$applet")" /bin/busybox)
 		ln -s "$rel" "$root/$applet"
 	done < <("$bb" --list-full)
 	[ -L "$root/bin/sh" ] && [ -L "$root/bin/tar" ] || die "busybox lacks sh or tar applets"

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -46,6 +47,12 @@ type Communicator struct {
 
 	ownerMu sync.Mutex
 	owner   *owner
+
+	sessMu sync.Mutex
+	sess   *session
+	// noSession is set once a session failed to start: commands then
+	// each get an exec of their own.
+	noSession bool
 }
 
 var _ sdk.Communicator = (*Communicator)(nil)
@@ -57,8 +64,15 @@ type owner struct{ uid, gid int }
 const spoolLimit = 32 << 20
 
 // Start implements sdk.Communicator: it runs cmd.Command with /bin/sh -c
-// and reports its exit status through cmd.SetExited.
+// and reports its exit status through cmd.SetExited. Commands without stdin
+// run in the container's shell session (see session) when it is free, the
+// others in an exec of their own.
 func (c *Communicator) Start(ctx context.Context, cmd *sdk.RemoteCmd) error {
+	if cmd.Stdin == nil && !c.Tty {
+		if s := c.session(ctx); s != nil && s.tryStart(ctx, cmd) {
+			return nil
+		}
+	}
 	started := make(chan struct{})
 	done := make(chan error, 1)
 	spec := ExecSpec{
@@ -104,12 +118,52 @@ func (c *Communicator) Start(ctx context.Context, cmd *sdk.RemoteCmd) error {
 	}
 }
 
+// session returns the running shell session, starting one if needed, or
+// nil when none can be started (the caller then uses an exec of its own,
+// which reports why).
+func (c *Communicator) session(ctx context.Context) *session {
+	c.sessMu.Lock()
+	defer c.sessMu.Unlock()
+	if c.sess != nil && c.sess.alive() {
+		return c.sess
+	}
+	if c.noSession {
+		return nil
+	}
+	s, err := startSession(ctx, c.Driver, c.ContainerID, c.ExecUser)
+	if err != nil {
+		c.sess = nil
+		c.noSession = ctx.Err() == nil
+		return nil
+	}
+	c.sess = s
+	return s
+}
+
 // run runs a command and returns its stdout, failing on a non-zero exit.
+// As the exec user and without stdin, it runs in the shell session.
 func (c *Communicator) run(ctx context.Context, user string, stdin io.Reader, args ...string) (string, error) {
 	var out, errb bytes.Buffer
-	code, err := c.Driver.Exec(ctx, c.ContainerID, ExecSpec{Cmd: args, User: user, Stdin: stdin, Stdout: &out, Stderr: &errb})
-	if err != nil {
-		return "", err
+	var code int
+	if user == c.ExecUser && stdin == nil && !c.Tty {
+		quoted := make([]string, len(args))
+		for i, a := range args {
+			quoted[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+		}
+		cmd := &sdk.RemoteCmd{Command: strings.Join(quoted, " "), Stdout: &out, Stderr: &errb}
+		if err := c.Start(ctx, cmd); err != nil {
+			return "", err
+		}
+		code = cmd.Wait()
+		if code == sdk.CmdDisconnect {
+			return "", fmt.Errorf("%s: %s", strings.Join(args, " "), strings.TrimSpace(errb.String()))
+		}
+	} else {
+		var err error
+		code, err = c.Driver.Exec(ctx, c.ContainerID, ExecSpec{Cmd: args, User: user, Stdin: stdin, Stdout: &out, Stderr: &errb})
+		if err != nil {
+			return "", err
+		}
 	}
 	if code != 0 {
 		return "", fmt.Errorf("%s exited with status %d: %s", strings.Join(args, " "), code, strings.TrimSpace(errb.String()))
@@ -393,29 +447,137 @@ func copyFirstFile(r io.Reader, w io.Writer, src string) error {
 }
 
 // DownloadDir implements sdk.Communicator (Packer's docker communicator
-// does not): the contents of the container directory src are extracted
-// into the local directory dst, which is created if needed. Entries
-// matching exclude are skipped; entries that would land outside dst are
-// refused.
+// does not), with the rule of kiln's other communicators: the container
+// directory src lands in the local directory dst as dst/<name>, or, when
+// src ends in "/", its contents do; a src with a glob (*?[) copies every
+// match into dst. dst is created. Entries matching exclude are skipped;
+// entries that would land outside dst are refused.
 func (c *Communicator) DownloadDir(ctx context.Context, src string, dst string, exclude []string) error {
-	src = containerPath(src)
-	rc, st, err := c.Driver.CopyFrom(ctx, c.ContainerID, src)
-	if err != nil {
+	if err := os.MkdirAll(dst, 0o755); err != nil {
 		return fmt.Errorf("download directory %s: %w", src, err)
 	}
-	defer rc.Close()
-	if !st.Mode.IsDir() {
-		return fmt.Errorf("download directory %s: not a directory", src)
+	if strings.ContainsAny(src, "*?[") {
+		matches, err := c.glob(ctx, containerPath(src))
+		if err != nil {
+			return fmt.Errorf("download %s: %w", src, err)
+		}
+		if len(matches) == 0 {
+			return fmt.Errorf("download %s: no file matches", src)
+		}
+		for _, m := range matches {
+			if err := c.downloadTree(ctx, m, filepath.Join(dst, path.Base(m)), false, exclude); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
-	if err := extractTree(rc, dst, exclude); err != nil {
-		return fmt.Errorf("download directory %s to %s: %w", src, dst, err)
+	contents := strings.HasSuffix(src, "/")
+	src = containerPath(src)
+	target := dst
+	if !contents {
+		target = filepath.Join(dst, path.Base(src))
 	}
-	return nil
+	return c.downloadTree(ctx, src, target, contents, exclude)
+}
+
+// downloadTree copies the container file or tree src to the local path
+// dst (a directory's contents go into dst). With follow, a symlink src is
+// followed to what it points to.
+func (c *Communicator) downloadTree(ctx context.Context, src, dst string, follow bool, exclude []string) error {
+	for range 8 {
+		rc, st, err := c.Driver.CopyFrom(ctx, c.ContainerID, src)
+		if err != nil {
+			return fmt.Errorf("download directory %s: %w", src, err)
+		}
+		if follow && st.Mode&fs.ModeSymlink != 0 && st.LinkTarget != "" {
+			rc.Close()
+			src = containerPath(st.LinkTarget)
+			continue
+		}
+		err = extractTree(rc, dst, exclude)
+		rc.Close()
+		if err != nil {
+			return fmt.Errorf("download directory %s to %s: %w", src, dst, err)
+		}
+		return nil
+	}
+	return fmt.Errorf("download directory %s: too many levels of symbolic links", src)
+}
+
+// glob returns the container paths that match pattern (path.Match syntax
+// in each element; "*" also matches names that begin with a dot), sorted.
+func (c *Communicator) glob(ctx context.Context, pattern string) ([]string, error) {
+	paths := []string{"/"}
+	for _, elem := range strings.Split(strings.Trim(pattern, "/"), "/") {
+		if _, err := path.Match(elem, ""); err != nil {
+			return nil, fmt.Errorf("bad pattern %q: %w", pattern, err)
+		}
+		var next []string
+		for _, dir := range paths {
+			if !strings.ContainsAny(elem, "*?[") {
+				p := path.Join(dir, elem)
+				if _, err := c.Driver.StatPath(ctx, c.ContainerID, p); err == nil {
+					next = append(next, p)
+				} else if !IsNotFound(err) {
+					return nil, err
+				}
+				continue
+			}
+			names, err := c.list(ctx, dir)
+			if err != nil {
+				return nil, err
+			}
+			for _, n := range names {
+				if ok, _ := path.Match(elem, n); ok {
+					next = append(next, path.Join(dir, n))
+				}
+			}
+		}
+		paths = next
+	}
+	slices.Sort(paths)
+	return paths, nil
+}
+
+// listScript prints the names in the directory "$1", each followed by a
+// NUL byte; a directory that cannot be listed lists nothing.
+const listScript = `cd -- "$1" 2>/dev/null || exit 0; for f in * .[!.]* ..?*; do ` +
+	`if [ -e "$f" ] || [ -L "$f" ]; then printf '%s\0' "$f"; fi; done`
+
+// list returns the names in the container directory dir.
+func (c *Communicator) list(ctx context.Context, dir string) ([]string, error) {
+	out, err := c.run(ctx, c.ExecUser, nil, "/bin/sh", "-c", listScript, "sh", dir)
+	if err != nil {
+		return nil, fmt.Errorf("list %s: %w", dir, err)
+	}
+	var names []string
+	for n := range strings.SplitSeq(out, "\x00") {
+		if n != "" {
+			names = append(names, n)
+		}
+	}
+	return names, nil
 }
 
 // extractTree extracts the tar stream r, whose entries are under one top
-// directory, into dst.
+// entry, into dst: a directory's contents go into dst; a file (or symlink)
+// becomes dst.
 func extractTree(r io.Reader, dst string, exclude []string) error {
+	tr := tar.NewReader(r)
+	top, err := tr.Next()
+	if err != nil {
+		return fmt.Errorf("read archive: %w", err)
+	}
+	switch top.Typeflag {
+	case tar.TypeDir:
+	case tar.TypeReg:
+		return writeFile(tr, dst, top)
+	case tar.TypeSymlink:
+		_ = os.Remove(dst)
+		return os.Symlink(top.Linkname, dst)
+	default:
+		return fmt.Errorf("%s: not a regular file, directory or symlink", top.Name)
+	}
 	if err := os.MkdirAll(dst, 0o755); err != nil {
 		return err
 	}
@@ -428,8 +590,12 @@ func extractTree(r io.Reader, dst string, exclude []string) error {
 		name string
 		t    time.Time
 	}
-	var dirs []dirTime
-	tr := tar.NewReader(r)
+	dirs := []dirTime{}
+	defer func() {
+		for i := len(dirs) - 1; i >= 0; i-- {
+			_ = root.Chtimes(dirs[i].name, dirs[i].t, dirs[i].t)
+		}
+	}()
 	for {
 		hdr, err := tr.Next()
 		if errors.Is(err, io.EOF) {
@@ -497,10 +663,26 @@ func extractTree(r io.Reader, dst string, exclude []string) error {
 			continue
 		}
 	}
-	for i := len(dirs) - 1; i >= 0; i-- {
-		_ = root.Chtimes(dirs[i].name, dirs[i].t, dirs[i].t)
-	}
 	return nil
+}
+
+// writeFile writes the current entry of tr to the local file dst.
+func writeFile(tr *tar.Reader, dst string, hdr *tar.Header) error {
+	mode := fs.FileMode(hdr.Mode).Perm()
+	_ = os.Remove(dst)
+	f, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, mode)
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(f, tr)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	_ = os.Chtimes(dst, hdr.ModTime, hdr.ModTime)
+	return os.Chmod(dst, mode)
 }
 
 func shortID(id string) string {

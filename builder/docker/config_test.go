@@ -126,7 +126,9 @@ func TestParseRunCommand(t *testing.T) {
 	}{
 		{DefaultRunCommand[:5], ContainerSpec{}}, // replaced below: needs an image
 		{[]string{"-d", "-i", "-t", "--entrypoint=/bin/sh", "--", "img"},
-			ContainerSpec{Image: "img", Entrypoint: []string{"/bin/sh"}, EntrypointSet: true, Tty: true, OpenStdin: true, Cmd: []string{}}},
+			ContainerSpec{Image: "img", Entrypoint: []string{"/bin/sh"}, EntrypointSet: true, Tty: true, OpenStdin: true}},
+		{[]string{"-d", "-i", "-t", "--cgroupns=host", "{{ .Image }}"}, // CowDogMoo/warpgate's
+			ContainerSpec{Image: "{{ .Image }}", Tty: true, OpenStdin: true, CgroupnsMode: "host"}},
 		{[]string{"-dit", "img", "/bin/sh", "-c", "sleep 1"},
 			ContainerSpec{Image: "img", Tty: true, OpenStdin: true, Cmd: []string{"/bin/sh", "-c", "sleep 1"}}},
 		{[]string{"--detach", "--interactive", "--tty", "--entrypoint", "", "-u", "42", "-eA=1", "-e", "KILN_TEST_PASSED", "-e", "KILN_TEST_UNSET",
@@ -135,7 +137,7 @@ func TestParseRunCommand(t *testing.T) {
 			ContainerSpec{Image: "img", EntrypointSet: true, Tty: true, OpenStdin: true, User: "42", Env: []string{"A=1", "KILN_TEST_PASSED=through"},
 				Binds: []string{"/a:/b:ro", "/c:/d"}, Name: "n", NetworkMode: "host", Privileged: true, AutoRemove: true, WorkingDir: "/w",
 				CapAdd: []string{"NET_ADMIN"}, Tmpfs: map[string]string{"/t": "size=1m"}, Devices: []DeviceMapping{{"/dev/fuse", "/dev/fuse", "rw"}},
-				Memory: 64 << 20, NanoCPUs: 1500000000, Labels: map[string]string{"k": "v"}, Init: ptr(true), Cmd: []string{}}},
+				Memory: 64 << 20, NanoCPUs: 1500000000, Labels: map[string]string{"k": "v"}, Init: ptr(true)}},
 	} {
 		if tc.want.Image == "" {
 			continue
@@ -149,7 +151,7 @@ func TestParseRunCommand(t *testing.T) {
 			t.Errorf("parseRunCommand(%q) (-want +got):\n%s", tc.args, d)
 		}
 	}
-	for _, bad := range [][]string{{"-x", "img"}, {"--entrypoint"}, {"-e"}, {"--cpus", "lots", "img"}, {"-d=maybe", "img"}} {
+	for _, bad := range [][]string{{"-x", "img"}, {"--entrypoint"}, {"-e"}, {"--cpus", "lots", "img"}, {"-d=maybe", "img"}, {"--cgroupns=shared", "img"}} {
 		if _, err := parseRunCommand(bad); err == nil {
 			t.Errorf("parseRunCommand(%q) succeeded", bad)
 		}

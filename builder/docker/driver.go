@@ -145,10 +145,12 @@ type ContainerSpec struct {
 	NanoCPUs    int64
 	IpcMode     string
 	PidMode     string
-	ReadOnly    bool
-	StopSignal  string
-	GroupAdd    []string
-	Sysctls     map[string]string
+	// CgroupnsMode is "host" or "private" (--cgroupns).
+	CgroupnsMode string
+	ReadOnly     bool
+	StopSignal   string
+	GroupAdd     []string
+	Sysctls      map[string]string
 }
 
 // DeviceMapping is a --device flag: host path, container path and

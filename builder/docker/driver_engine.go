@@ -388,6 +388,7 @@ func (d *EngineDriver) CreateContainer(ctx context.Context, spec ContainerSpec) 
 		ShmSize:        spec.ShmSize,
 		IpcMode:        container.IpcMode(spec.IpcMode),
 		PidMode:        container.PidMode(spec.PidMode),
+		CgroupnsMode:   container.CgroupnsMode(spec.CgroupnsMode),
 		ReadonlyRootfs: spec.ReadOnly,
 		GroupAdd:       spec.GroupAdd,
 		Sysctls:        spec.Sysctls,

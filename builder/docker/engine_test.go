@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -217,6 +218,52 @@ func TestEngineUploadDirSemantics(t *testing.T) {
 	}
 	if l, err := os.Readlink(filepath.Join(dst, "link")); err != nil || l != "a" {
 		t.Errorf("downloaded link -> %q, %v", l, err)
+	}
+}
+
+// TestEngineDownloadDirRule checks DownloadDir's rule, the one kiln's
+// other communicators follow: "dir" lands as dst/dir, "dir/" copies the
+// contents, a glob copies every match (files too) into dst.
+func TestEngineDownloadDirRule(t *testing.T) {
+	d := engine(t)
+	c := startContainer(t, d)
+	ctx := t.Context()
+	if _, _, code := run(t, c, "mkdir -p /srv/d/sub && echo a > /srv/d/a.txt && echo b > /srv/d/sub/b.txt && echo h > /srv/d/.hidden && "+
+		"echo x > /srv/x.log && echo y > /srv/y.log && ln -s d /srv/link", nil); code != 0 {
+		t.Fatal("setup failed")
+	}
+	for _, tc := range []struct {
+		src  string
+		want []string
+	}{
+		{"/srv/d", []string{"d/", "d/.hidden", "d/a.txt", "d/sub/", "d/sub/b.txt"}},
+		{"/srv/d/", []string{".hidden", "a.txt", "sub/", "sub/b.txt"}},
+		{"/srv/link/", []string{".hidden", "a.txt", "sub/", "sub/b.txt"}},
+		{"/srv/*.log", []string{"x.log", "y.log"}},
+		{"/srv/d/*", []string{".hidden", "a.txt", "sub/", "sub/b.txt"}},
+		{"/s?v/[d]/sub", []string{"sub/", "sub/b.txt"}},
+	} {
+		dst := filepath.Join(t.TempDir(), "out")
+		if err := c.DownloadDir(ctx, tc.src, dst, nil); err != nil {
+			t.Errorf("DownloadDir(%s): %v", tc.src, err)
+			continue
+		}
+		var got []string
+		_ = filepath.WalkDir(dst, func(p string, de fs.DirEntry, err error) error {
+			if rel, _ := filepath.Rel(dst, p); err == nil && rel != "." {
+				if de.IsDir() {
+					rel += "/"
+				}
+				got = append(got, filepath.ToSlash(rel))
+			}
+			return nil
+		})
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("DownloadDir(%s): got %q, want %q", tc.src, got, tc.want)
+		}
+	}
+	if err := c.DownloadDir(ctx, "/srv/*.none", t.TempDir(), nil); err == nil || !strings.Contains(err.Error(), "no file matches") {
+		t.Errorf("glob without match: %v", err)
 	}
 }
 

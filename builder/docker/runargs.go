@@ -147,6 +147,13 @@ var runFlags = []runFlag{
 	}},
 	{names: []string{"--ipc"}, value: true, apply: func(s *ContainerSpec, v string) error { s.IpcMode = v; return nil }},
 	{names: []string{"--pid"}, value: true, apply: func(s *ContainerSpec, v string) error { s.PidMode = v; return nil }},
+	{names: []string{"--cgroupns"}, value: true, apply: func(s *ContainerSpec, v string) error {
+		if v != "host" && v != "private" {
+			return fmt.Errorf("want host or private, got %q", v)
+		}
+		s.CgroupnsMode = v
+		return nil
+	}},
 	{names: []string{"--stop-signal"}, value: true, apply: func(s *ContainerSpec, v string) error { s.StopSignal = v; return nil }},
 	{names: []string{"--shm-size"}, value: true, apply: func(s *ContainerSpec, v string) error {
 		n, err := units.RAMInBytes(v)
@@ -258,7 +265,9 @@ func parseRunCommand(args []string) (ContainerSpec, error) {
 		return s, fmt.Errorf("run_command: no image given after the flags (Packer's default ends with \"--\", \"{{.Image}}\")")
 	}
 	s.Image = args[i]
-	s.Cmd = slices.Clone(args[i+1:])
+	if len(args) > i+1 {
+		s.Cmd = slices.Clone(args[i+1:])
+	}
 	return s, nil
 }
 

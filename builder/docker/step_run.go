@@ -2,7 +2,10 @@ package docker
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/kilnbuild/kiln/multistep"
@@ -11,6 +14,11 @@ import (
 
 // LabelManaged marks the containers kiln creates, so leftovers of a
 // killed kiln can be found (`docker ps -a --filter label=build.kiln`).
+// Containers that will be committed do not carry it: the engine copies a
+// container's labels into the image it commits, and the image must be what
+// Packer makes. Every container kiln creates is also named
+// kiln-<build>-<random> (unless run_command names it), which finds those
+// (`docker ps -a --filter name=kiln-`).
 const LabelManaged = "build.kiln"
 
 // cleanupTimeout bounds the removal of the container after the build.
@@ -36,10 +44,15 @@ func (StepRun) Run(ctx context.Context, state *multistep.State) multistep.Action
 	if dir, ok := multistep.Get(state, KeyTempDir); ok {
 		spec.Binds = append([]string{dir + ":" + cfg.ContainerDir}, spec.Binds...)
 	}
-	if spec.Labels == nil {
-		spec.Labels = map[string]string{}
+	if !cfg.Commit {
+		if spec.Labels == nil {
+			spec.Labels = map[string]string{}
+		}
+		spec.Labels[LabelManaged] = cfg.PackerBuildName
 	}
-	spec.Labels[LabelManaged] = cfg.PackerBuildName
+	if spec.Name == "" {
+		spec.Name = containerName(cfg.PackerBuildName)
+	}
 	u.Say("Starting docker container...")
 	id, err := drv.CreateContainer(ctx, spec)
 	if err != nil {
@@ -71,4 +84,28 @@ func (StepRun) Cleanup(state *multistep.State) {
 	if err := drv.RemoveContainer(ctx, id); err != nil {
 		u.Error(fmt.Sprintf("Error removing container %s: %v", id, err))
 	}
+}
+
+// containerName is "kiln-<build>-<8 random hex digits>", with the build
+// name reduced to what container names allow.
+func containerName(build string) string {
+	var b strings.Builder
+	for _, r := range build {
+		switch {
+		case 'a' <= r && r <= 'z', 'A' <= r && r <= 'Z', '0' <= r && r <= '9', r == '_', r == '.', r == '-':
+			b.WriteRune(r)
+		default:
+			b.WriteByte('-')
+		}
+		if b.Len() >= 40 {
+			break
+		}
+	}
+	var suffix [4]byte
+	_, _ = rand.Read(suffix[:])
+	name := "kiln-"
+	if b.Len() > 0 {
+		name += b.String() + "-"
+	}
+	return name + hex.EncodeToString(suffix[:])
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -201,14 +202,18 @@ func TestStepRun(t *testing.T) {
 	}
 	want := ContainerSpec{
 		Image: "base:1", Entrypoint: []string{"/bin/sh"}, EntrypointSet: true, Tty: true, OpenStdin: true,
-		Cmd:        []string{},
-		Labels:     map[string]string{LabelManaged: ""},
 		Binds:      []string{"/tmp/kiln-x:/packer-files", "/host/a:/a", "/host/b:/b"},
 		Tmpfs:      map[string]string{"/run": "size=1m"},
 		Devices:    []DeviceMapping{{"/dev/fuse", "/dev/fuse", "rwm"}},
 		CapAdd:     []string{"SYS_ADMIN"},
 		Privileged: true,
 	}
+	// A container to commit has no label (the image would inherit it),
+	// but a name that tells it is kiln's.
+	if !regexp.MustCompile(`^kiln-[0-9a-f]{8}$`).MatchString(spec.Name) {
+		t.Errorf("container name %q, want kiln-<8 hex digits>", spec.Name)
+	}
+	spec.Name = ""
 	if d := cmp.Diff(want, spec); d != "" {
 		t.Errorf("container spec (-want +got):\n%s", d)
 	}
@@ -218,6 +223,36 @@ func TestStepRun(t *testing.T) {
 	s.Cleanup(state)
 	if fake.Called("RemoveContainer") != 1 {
 		t.Errorf("calls %v: want one RemoveContainer", fake.Calls())
+	}
+}
+
+func TestStepRunLabelAndName(t *testing.T) {
+	for _, tc := range []struct {
+		raw       map[string]any
+		wantLabel bool
+		wantName  string
+	}{
+		{map[string]any{"commit": false, "discard": true, "packer_build_name": "web/app 1"}, true, `^kiln-web-app-1-[0-9a-f]{8}$`},
+		{map[string]any{"commit": false, "export_path": "x.tar"}, true, `^kiln-[0-9a-f]{8}$`},
+		{map[string]any{"packer_build_name": "c"}, false, `^kiln-c-[0-9a-f]{8}$`},
+		{map[string]any{"run_command": []any{"-d", "-i", "-t", "--name", "mine", "{{.Image}}"}}, false, `^mine$`},
+	} {
+		state, fake, _ := testState(t, tc.raw)
+		multistep.Put(state, KeyRunImage, "base:1")
+		var spec ContainerSpec
+		fake.CreateContainerFunc = func(_ context.Context, s ContainerSpec) (string, error) {
+			spec = s
+			return "cid", nil
+		}
+		if a := (StepRun{}).Run(t.Context(), state); a != multistep.Continue {
+			t.Fatal(multistep.Err(state))
+		}
+		if _, ok := spec.Labels[LabelManaged]; ok != tc.wantLabel {
+			t.Errorf("%v: labels %v, want the %s label: %v", tc.raw, spec.Labels, LabelManaged, tc.wantLabel)
+		}
+		if !regexp.MustCompile(tc.wantName).MatchString(spec.Name) {
+			t.Errorf("%v: name %q, want %s", tc.raw, spec.Name, tc.wantName)
+		}
 	}
 }
 
