@@ -118,3 +118,29 @@ func TestParseConfigInPiecesCorpus(t *testing.T) {
 		t.Errorf("the corpus (%d bytes) was not parsed in pieces", all.Len())
 	}
 }
+
+// FuzzParseConfig checks that parseConfig gives what a whole parse gives
+// for any text between a few hundred blocks (so that the file is large
+// enough to be cut, and cuts fall before, inside and after the text).
+//
+//	go test -run '^$' -fuzz=FuzzParseConfig -fuzztime=10m ./template/hcl2/
+func FuzzParseConfig(f *testing.F) {
+	for _, s := range []string{
+		"", "a = 1\n", "}\n", "/*\n}\n", "x = <<EOT\n}\nvariable \"v\" {\nEOT\n",
+		"build {\n}\nsource \"a\" \"b\" {\n  x = \"${y}\"\n}\n", "locals {\n  a = {\n}\n}\n",
+	} {
+		f.Add(s)
+	}
+	paths, _ := filepath.Glob(filepath.Join("testdata", "*", "*.pkr.hcl"))
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(string(b))
+	}
+	pad := blocks(300, "pad")
+	f.Fuzz(func(t *testing.T, text string) {
+		sameAsWholeParse(t, pad+text+"\n"+pad)
+	})
+}
