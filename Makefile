@@ -5,7 +5,7 @@ COMMIT    := $(shell git rev-parse --short HEAD 2>/dev/null)
 LDFLAGS   := -X github.com/kilnbuild/kiln/version.Commit=$(COMMIT)
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: all build install test e2e lint bench bench-go bench-e2e clean
+.PHONY: all build install test e2e lint bench bench-go bench-e2e fuzz clean
 
 all: build
 
@@ -43,6 +43,14 @@ bench-e2e: build
 	bash scripts/bench-setup.sh
 	$(GO) build -o bin/treestat ./internal/cmd/treestat
 	$(GO) run ./internal/cmd/kilnbench -kiln $(BIN) -treestat bin/treestat -out docs/benchmarks.md $(BENCHFLAGS)
+
+## fuzz: the template loaders' fuzz targets and the HCL parse in pieces, FUZZTIME (10m) each — by hand, not in CI;
+## crashers land in template/*/testdata/fuzz/FuzzLoad, to keep as regression seeds
+FUZZTIME ?= 10m
+fuzz:
+	$(GO) test -run '^$$' -fuzz=FuzzLoad -fuzztime=$(FUZZTIME) -fuzzminimizetime=10s ./template/hcl2/
+	$(GO) test -run '^$$' -fuzz=FuzzLoad -fuzztime=$(FUZZTIME) -fuzzminimizetime=10s ./template/legacy/
+	$(GO) test -run '^$$' -fuzz=FuzzParseConfig -fuzztime=$(FUZZTIME) -fuzzminimizetime=10s ./template/hcl2/
 
 clean:
 	rm -rf bin bench.txt

@@ -54,6 +54,7 @@ func TestFunctionNames(t *testing.T) {
 
 func TestFunctions(t *testing.T) {
 	tests := []struct {
+		fn   string // the function tested, when it is not the outermost call
 		expr string
 		want cty.Value
 		err  string // a substring of the error, instead of want
@@ -144,7 +145,7 @@ func TestFunctions(t *testing.T) {
 		{expr: `base64decode("aGVsbG8=")`, want: cty.StringVal("hello")},
 		{expr: `base64decode("//4=")`, err: "not valid UTF-8"},
 		{expr: `base64decode("!")`, err: "failed to decode base64 data"},
-		{expr: `length(base64gzip("hello")) > 0`, want: cty.True},
+		{fn: "base64gzip", expr: `length(base64gzip("hello")) > 0`, want: cty.True},
 		{expr: `csvdecode("a,b\n1,2")[0].b`, want: cty.StringVal("2")},
 		{expr: `jsondecode("{\"a\": [1]}").a[0]`, want: cty.NumberIntVal(1)},
 		{expr: `jsonencode({a = "b"})`, want: cty.StringVal(`{"a":"b"}`)},
@@ -213,12 +214,248 @@ func TestFunctions(t *testing.T) {
 		{expr: `convert(1, string)`, want: cty.StringVal("1")},
 		{expr: `convert(["a"], set(string))`, want: cty.SetVal([]cty.Value{cty.StringVal("a")})},
 
+		// More cases, so that every function has a normal case, an edge
+		// case and an error.
+		{expr: `abs(0)`, want: cty.NumberIntVal(0)},
+		{expr: `abs("x")`, err: "a number is required"},
+		{expr: `ceil(-1.5)`, want: cty.NumberIntVal(-1)},
+		{expr: `ceil("x")`, err: "a number is required"},
+		{expr: `floor(-1.5)`, want: cty.NumberIntVal(-2)},
+		{expr: `floor(null)`, err: "argument must not be null"},
+		{expr: `log(1, 10)`, want: cty.NumberIntVal(0)},
+		{expr: `log("x", 2)`, err: "a number is required"},
+		{expr: `max(-1)`, want: cty.NumberIntVal(-1)},
+		{expr: `max()`, err: "must pass at least one number"},
+		{expr: `min(-1, -1.5)`, want: cty.NumberFloatVal(-1.5)},
+		{expr: `min()`, err: "must pass at least one number"},
+		{expr: `parseint("-101", 2)`, want: cty.NumberIntVal(-5)},
+		{expr: `parseint("12", 1)`, err: "base must be a whole number between 2 and 62 inclusive"},
+		{expr: `pow(5, 0)`, want: cty.NumberIntVal(1)},
+		{expr: `pow("x", 2)`, err: "a number is required"},
+		{expr: `signum(0)`, want: cty.NumberIntVal(0)},
+		{expr: `signum("x")`, err: "a number is required"},
+		{expr: `sum([-1])`, want: cty.NumberIntVal(-1)},
+
+		{expr: `chomp("a\r\n")`, want: cty.StringVal("a")},
+		{expr: `chomp(null)`, err: "argument must not be null"},
+		{expr: `endswith("", "")`, want: cty.True},
+		{expr: `endswith(null, "a")`, err: "argument must not be null"},
+		{expr: `format("%%")`, want: cty.StringVal("%")},
+		{expr: `format("%d", "x")`, err: "unsupported value for \"%d\" at 0: a number is required"},
+		{expr: `formatlist("%s=%s", ["a", "b"], "x")`, want: cty.ListVal([]cty.Value{cty.StringVal("a=x"), cty.StringVal("b=x")})},
+		{expr: `formatlist("%s", ["a"], ["b", "c"])`, err: "argument 2 has length 2, which is inconsistent with argument 1 of length 1"},
+		{expr: `indent(2, "")`, want: cty.StringVal("")},
+		{expr: `indent("x", "a")`, err: "a number is required"},
+		{expr: `join(",", [])`, want: cty.StringVal("")},
+		{expr: `join(",")`, err: "at least one list is required"},
+		{expr: `lower("ÉTÉ")`, want: cty.StringVal("été")},
+		{expr: `lower(["a"])`, err: "string required"},
+		{expr: `regex("(\\d+)-(\\d+)", "a1-2")`, want: cty.TupleVal([]cty.Value{cty.StringVal("1"), cty.StringVal("2")})},
+		{expr: `regex("[0-9]", "abc")`, err: "pattern did not match any part of the given string"},
+		{expr: `regexall("[0-9]", "abc")`, want: cty.ListValEmpty(cty.String)},
+		{expr: `regexall("(", "a")`, err: "invalid regexp pattern: missing closing )"},
+		{expr: `regex_replace("abc", "x", "y")`, want: cty.StringVal("abc")},
+		{expr: `regex_replace("a", "(", "b")`, err: "error parsing regexp: missing closing )"},
+		{expr: `replace("aaa", "", "-")`, want: cty.StringVal("-a-a-a-")},
+		{expr: `replace(null, "a", "b")`, err: "argument must not be null"},
+		{expr: `split(",", "")`, want: cty.ListVal([]cty.Value{cty.StringVal("")})},
+		{expr: `split(",", ["a"])`, err: "string required"},
+		{expr: `startswith("hello", "lo")`, want: cty.False},
+		{expr: `startswith(null, "a")`, err: "argument must not be null"},
+		{expr: `strcontains(null, "a")`, err: "argument must not be null"},
+		{expr: `strrev("")`, want: cty.StringVal("")},
+		{expr: `strrev(["a"])`, err: "string required"},
+		{expr: `substr("hello", -3, -1)`, want: cty.StringVal("llo")},
+		{expr: `substr("hello", 1, "x")`, err: "a number is required"},
+		{expr: `title("")`, want: cty.StringVal("")},
+		{expr: `title(["a"])`, err: "string required"},
+		{expr: `trim("aaa", "a")`, want: cty.StringVal("")},
+		{expr: `trim(null, "a")`, err: "argument must not be null"},
+		{expr: `trimprefix("foo", "bar")`, want: cty.StringVal("foo")},
+		{expr: `trimprefix(null, "a")`, err: "argument must not be null"},
+		{expr: `trimsuffix("foo", "")`, want: cty.StringVal("foo")},
+		{expr: `trimsuffix(null, "a")`, err: "argument must not be null"},
+		{expr: `trimspace("")`, want: cty.StringVal("")},
+		{expr: `trimspace(["a"])`, err: "string required"},
+		// Upper case maps rune by rune, as in Packer: ß stays.
+		{expr: `upper("straße")`, want: cty.StringVal("STRAßE")},
+		{expr: `upper(["a"])`, err: "string required"},
+
+		{expr: `alltrue(1)`, err: "list of bool required"},
+		{expr: `anytrue(1)`, err: "list of bool required"},
+		{expr: `chunklist([], 2)`, want: cty.ListValEmpty(cty.List(cty.DynamicPseudoType))},
+		{expr: `chunklist(["a"], -1)`, err: "the size argument must be positive"},
+		{expr: `coalescelist([], [])`, err: "no non-null arguments"},
+		{expr: `coalescelist(["a"], ["b"])`, want: cty.TupleVal([]cty.Value{cty.StringVal("a")})},
+		{expr: `compact([])`, want: cty.ListValEmpty(cty.String)},
+		{expr: `compact("a")`, err: "list of string required"},
+		{expr: `concat([], [])`, want: cty.EmptyTupleVal},
+		{expr: `concat()`, err: "at least one argument is required"},
+		{expr: `concat("a")`, err: "all arguments must be lists or tuples"},
+		{expr: `contains([], "a")`, want: cty.False},
+		{expr: `contains("a", "a")`, err: "argument must be list, tuple, or set"},
+		{expr: `distinct([])`, want: cty.ListValEmpty(cty.DynamicPseudoType)},
+		{expr: `distinct("a")`, err: "list of dynamic required, but have string"},
+		// A negative index counts from the end, as a larger one wraps.
+		{expr: `element(["a", "b"], -1)`, want: cty.StringVal("b")},
+		{expr: `element([], 0)`, err: "cannot use element function with an empty list"},
+		{expr: `element(["a", "b"], 1)`, want: cty.StringVal("b")},
+		{expr: `flatten([])`, want: cty.EmptyTupleVal},
+		{expr: `flatten("a")`, err: "can only flatten lists, sets and tuples"},
+		{expr: `index(["a", "b", "a"], "a")`, want: cty.NumberIntVal(0)},
+		{expr: `keys({})`, want: cty.EmptyTupleVal},
+		{expr: `keys("a")`, err: "must have map or object type"},
+		{expr: `length("")`, want: cty.NumberIntVal(0)},
+		{expr: `lookup({a = "x"}, "a", "d")`, want: cty.StringVal("x")},
+		// Packer's lookup needs its default.
+		{expr: `lookup({a = "x"}, "b")`, err: "Missing value for \"default\""},
+		{expr: `merge()`, want: cty.EmptyObjectVal},
+		{expr: `merge({a = 1}, "b")`, err: "arguments must be maps or objects"},
+		{expr: `range(3, 0, -1)`, want: cty.ListVal([]cty.Value{cty.NumberIntVal(3), cty.NumberIntVal(2), cty.NumberIntVal(1)})},
+		{expr: `range(0, 3, 0)`, err: "more than 1024 values were generated"},
+		{expr: `reverse([])`, want: cty.EmptyTupleVal},
+		{expr: `reverse("a")`, err: "can only reverse list or tuple values"},
+		{expr: `setintersection(["a"], ["b"])`, want: cty.SetValEmpty(cty.String)},
+		{expr: `setintersection("a", ["b"])`, err: "set of dynamic required, but have string"},
+		{expr: `setproduct(["a"], ["b"])`, want: cty.ListVal([]cty.Value{cty.TupleVal([]cty.Value{cty.StringVal("a"), cty.StringVal("b")})})},
+		{fn: "setproduct", expr: `length(setproduct(["a"], []))`, want: cty.NumberIntVal(0)},
+		{expr: `setproduct(["a"])`, err: "at least two arguments are required"},
+		{expr: `setunion([], [])`, want: cty.SetValEmpty(cty.DynamicPseudoType)},
+		{expr: `setunion("a", ["b"])`, err: "set of dynamic required, but have string"},
+		{expr: `slice(["a"], 1, 1)`, want: cty.EmptyTupleVal},
+		{expr: `slice(["a"], 1, 0)`, err: "start index must not be greater than end index"},
+		{expr: `sort([])`, want: cty.ListValEmpty(cty.String)},
+		{expr: `sort("a")`, err: "list of string required"},
+		{expr: `values({})`, want: cty.EmptyTupleVal},
+		{expr: `values("a")`, err: "values() requires a map as the first argument"},
+		{expr: `zipmap([], [])`, want: cty.EmptyObjectVal},
+		{expr: `zipmap(["a"], [])`, err: "number of keys (1) does not match number of values (0)"},
+
+		{expr: `base64encode("")`, want: cty.StringVal("")},
+		{expr: `base64decode("")`, want: cty.StringVal("")},
+		{expr: `base64encode(["a"])`, err: "string required"},
+		{expr: `base64gzip("")`, want: cty.StringVal("H4sIAAAAAAAA/wEAAP//AAAAAAAAAAA=")},
+		{expr: `base64gzip(["a"])`, err: "string required"},
+		{expr: `csvdecode("a,b\n")`, want: cty.ListValEmpty(cty.Object(map[string]cty.Type{"a": cty.String, "b": cty.String}))},
+		{expr: `csvdecode("a,b\n1")`, err: "wrong number of fields"},
+		{expr: `jsondecode("null")`, want: cty.NullVal(cty.DynamicPseudoType)},
+		{expr: `jsondecode("{")`, err: "EOF"},
+		{expr: `jsonencode(null)`, want: cty.StringVal("null")},
+		{expr: `jsonencode(file("missing"))`, err: "no file exists"},
+		{expr: `textdecodebase64("", "UTF-16LE")`, want: cty.StringVal("")},
+		{expr: `textdecodebase64("!", "UTF-8")`, err: "the given value is not valid base64"},
+		{expr: `textencodebase64("", "UTF-16LE")`, want: cty.StringVal("")},
+		{expr: `urlencode("")`, want: cty.StringVal("")},
+		{expr: `urlencode(["a"])`, err: "string required"},
+		{expr: `yamldecode("~")`, want: cty.NullVal(cty.DynamicPseudoType)},
+		{expr: `yamldecode("")`, err: "missing start of document"},
+		{expr: `yamldecode("a: [")`, err: "did not find expected node content"},
+		{expr: `yamlencode([])`, want: cty.StringVal("[]\n")},
+		{expr: `yamlencode(file("missing"))`, err: "no file exists"},
+
+		{expr: `abspath("/a/../b")`, want: cty.StringVal("/b")},
+		{expr: `abspath("/")`, want: cty.StringVal("/")},
+		{expr: `abspath(["a"])`, err: "string required"},
+		{expr: `basename("dir/")`, want: cty.StringVal("dir")},
+		{expr: `basename(null)`, err: "argument must not be null"},
+		{expr: `dirname("file")`, want: cty.StringVal(".")},
+		{expr: `dirname(null)`, err: "argument must not be null"},
+		{expr: `file("tpl/b.conf")`, want: cty.StringVal("b")},
+		{expr: `filebase64("hello.txt")`, want: cty.StringVal("aGVsbG8K")},
+		{expr: `filebase64("missing")`, err: "no file exists at missing"},
+		{expr: `fileexists(null)`, err: "argument must not be null"},
+		{expr: `fileset("missing", "*")`, want: cty.SetValEmpty(cty.String)},
+		{expr: `fileset(".", "[")`, err: "failed to glob pattern"},
+		{expr: `pathexpand("rel/x")`, want: cty.StringVal("rel/x")},
+		{expr: `pathexpand(null)`, err: "argument must not be null"},
+		{expr: `templatefile("hello.txt", {})`, want: cty.StringVal("hello\n")},
+
+		{expr: `formatdate("EEE, DD MMM YYYY hh:mm:ss ZZZ", "2024-03-05T07:08:09+01:00")`, want: cty.StringVal("Tue, 05 Mar 2024 07:08:09 +0100")},
+		{expr: `formatdate("YYYY", "yesterday")`, err: "not a valid RFC3339 timestamp"},
+		{expr: `timeadd("2024-03-01T00:00:00Z", "-1s")`, want: cty.StringVal("2024-02-29T23:59:59Z")},
+		{expr: `timeadd("2024-01-01T00:00:00Z", "1d")`, err: "unknown unit"},
+		{fn: "timestamp", expr: `length(timestamp())`, want: cty.NumberIntVal(20)},
+		{fn: "timestamp", expr: `formatdate("ZZZ", timestamp())`, want: cty.StringVal("UTC")},
+		{expr: `timestamp("x")`, err: "Too many function arguments"},
+		{fn: "legacy_isotime", expr: `length(legacy_isotime("2006-01-02"))`, want: cty.NumberIntVal(10)},
+		{expr: `legacy_isotime("")`, want: cty.StringVal("")},
+		{fn: "legacy_strftime", expr: `length(legacy_strftime("%Y-%m-%d"))`, want: cty.NumberIntVal(10)},
+		{expr: `legacy_strftime("%Q")`, want: cty.StringVal("%Q")},
+		{expr: `legacy_strftime("%Y", "x")`, err: "too many values"},
+
+		{fn: "bcrypt", expr: `length(bcrypt("secret", 4))`, want: cty.NumberIntVal(60)},
+		{fn: "bcrypt", expr: `substr(bcrypt("", 4), 0, 7)`, want: cty.StringVal("$2a$04$")},
+		{expr: `bcrypt("secret", 32)`, err: "cost 32 is outside allowed inclusive range 4..31"},
+		{expr: `md5("")`, want: cty.StringVal("d41d8cd98f00b204e9800998ecf8427e")},
+		{expr: `md5(["a"])`, err: "string required"},
+		{expr: `sha1("")`, want: cty.StringVal("da39a3ee5e6b4b0d3255bfef95601890afd80709")},
+		{expr: `sha1(["a"])`, err: "string required"},
+		{expr: `sha256("")`, want: cty.StringVal("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")},
+		{expr: `sha256(["a"])`, err: "string required"},
+		{expr: `sha512("hello")`, want: cty.StringVal("9b71d224bd62f3785d96d46ad3ea3d73319bfbc2890caadae2dff72519673ca72323c3d99ba5c11d7c7acc6e14b8c5da0c4663475c2e5c3adef46f73bcdec043")},
+		{expr: `sha512("")`, want: cty.StringVal("cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e")},
+		{expr: `sha512(["a"])`, err: "string required"},
+		// testkey.pem is a key made for these tests; secret.b64 and
+		// empty.b64 are "kiln" and "" encrypted with it.
+		{expr: `rsadecrypt(file("secret.b64"), file("testkey.pem"))`, want: cty.StringVal("kiln")},
+		{expr: `rsadecrypt(file("empty.b64"), file("testkey.pem"))`, want: cty.StringVal("")},
+
+		{fn: "uuidv4", expr: `length(uuidv4())`, want: cty.NumberIntVal(36)},
+		{fn: "uuidv4", expr: `substr(uuidv4(), 14, 1)`, want: cty.StringVal("4")},
+		{expr: `uuidv4("x")`, err: "Too many function arguments"},
+		{expr: `uuidv5("oid", "")`, want: cty.StringVal("0a68eb57-c88a-5f34-9e9d-27f85e68af4f")},
+
+		{expr: `cidrhost("10.0.0.0/8", 0)`, want: cty.StringVal("10.0.0.0")},
+		{expr: `cidrnetmask("10.0.0.0/32")`, want: cty.StringVal("255.255.255.255")},
+		{expr: `cidrsubnet("10.0.0.0/8", 0, 0)`, want: cty.StringVal("10.0.0.0/8")},
+		{expr: `cidrsubnets("10.0.0.0/8")`, want: cty.ListValEmpty(cty.String)},
+		{expr: `cidrsubnets("10.0.0.0/30", 4)`, err: "would extend prefix to 34 bits"},
+
+		{expr: `can(1)`, want: cty.True},
+		{expr: `can()`, err: "Not enough function arguments"},
+		{expr: `try(null, "b")`, want: cty.NullVal(cty.DynamicPseudoType)},
+		{expr: `try(file("missing"))`, err: "no expression succeeded"},
+		{expr: `convert("x", number)`, err: "a number is required"},
+
+		{expr: `vault("secret/x")`, err: "Not enough function arguments"},
+		{expr: `consul_key()`, err: "Not enough function arguments"},
+		{expr: `aws_secretsmanager_raw()`, err: "Not enough function arguments"},
+		{expr: `aws_secretsmanager()`, err: "Not enough function arguments"},
+
 		// secret stores kiln does not read
 		{expr: `vault("secret/x", "k")`, err: "vault is not supported by kiln"},
 		{expr: `consul_key("a/b")`, err: "consul_key is not supported by kiln"},
 		{expr: `aws_secretsmanager("s", null)`, err: "aws_secretsmanager is not supported by kiln"},
 		{expr: `aws_secretsmanager_raw("s")`, err: "aws_secretsmanager_raw is not supported by kiln"},
 	}
+	// Every function has a normal case, an edge case (two that evaluate)
+	// and an error.
+	ok, failing := map[string]int{}, map[string]int{}
+	for _, tt := range tests {
+		fn := tt.fn
+		if fn == "" {
+			fn, _, _ = strings.Cut(tt.expr, "(")
+		}
+		if tt.err == "" {
+			ok[fn]++
+		} else {
+			failing[fn]++
+		}
+	}
+	// The secret stores kiln does not read only ever fail.
+	neverEvaluate := map[string]bool{"aws_secretsmanager": true, "aws_secretsmanager_raw": true, "consul_key": true, "vault": true}
+	for name := range Functions(".") {
+		if neverEvaluate[name] {
+			if failing[name] < 2 {
+				t.Errorf("%s: %d cases, want 2 that fail", name, failing[name])
+			}
+			continue
+		}
+		if ok[name] < 2 || failing[name] < 1 {
+			t.Errorf("%s: %d cases that evaluate and %d that fail, want 2 and 1", name, ok[name], failing[name])
+		}
+	}
+
 	for _, tt := range tests {
 		t.Run(tt.expr, func(t *testing.T) {
 			got, diags := eval(t, tt.expr)

@@ -41,6 +41,26 @@ func localsTemplate(n int) string {
 	return b.String()
 }
 
+// varsLocalsTemplate is kilnbench's "locals-3000" scenario: n variables,
+// and n locals each using its variable, every 100th also the local before
+// it.
+func varsLocalsTemplate(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "variable \"v%d\" {\n  default = \"value-%d\"\n}\n", i, i)
+	}
+	b.WriteString("locals {\n")
+	for i := range n {
+		if i%100 == 0 && i > 0 {
+			fmt.Fprintf(&b, "  l%d = \"${local.l%d}-${var.v%d}\"\n", i, i-1, i)
+			continue
+		}
+		fmt.Fprintf(&b, "  l%d = \"${var.v%d}-x\"\n", i, i)
+	}
+	b.WriteString("}\n\nsource \"null\" \"n\" {\n  image = local.l2999\n}\n\nbuild {\n  sources = [\"source.null.n\"]\n}\n")
+	return b.String()
+}
+
 func benchmarkLoad(b *testing.B, src string, wantBuilds int) {
 	dir := b.TempDir()
 	path := filepath.Join(dir, "t.pkr.hcl")
@@ -66,6 +86,9 @@ func BenchmarkValidate1Source(b *testing.B)    { benchmarkLoad(b, sourcesTemplat
 func BenchmarkValidate100Sources(b *testing.B) { benchmarkLoad(b, sourcesTemplate(100), 100) }
 func BenchmarkValidate300Sources(b *testing.B) { benchmarkLoad(b, sourcesTemplate(300), 300) }
 func BenchmarkValidate3000Locals(b *testing.B) { benchmarkLoad(b, localsTemplate(3000), 1) }
+func BenchmarkValidate3000VarsLocals(b *testing.B) {
+	benchmarkLoad(b, varsLocalsTemplate(3000), 1)
+}
 
 // The scenarios load correctly (and the 3,000 locals chain evaluates to
 // the right value), so that the benchmarks measure real work.

@@ -8,7 +8,6 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/dynblock"
 	"github.com/hashicorp/hcl/v2/gohcl"
-	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/kilnbuild/kiln/components"
@@ -208,7 +207,7 @@ func parseSourceRef(s string) (sourceKey, bool) {
 	if len(parts) > 2 {
 		parts = parts[1:]
 	}
-	if !hclsyntax.ValidIdentifier(parts[0]) || !hclsyntax.ValidIdentifier(parts[1]) {
+	if !validIdentifier(parts[0]) || !validIdentifier(parts[1]) {
 		return sourceKey{}, false
 	}
 	return sourceKey{parts[0], parts[1]}, true

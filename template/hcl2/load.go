@@ -27,6 +27,7 @@ import (
 // and every selected build's components prepared. Each stage's errors stop
 // the load; warnings are returned with the result.
 func Load(ctx context.Context, path string, opts template.Options) (*template.Template, hcl.Diagnostics) {
+	defer raiseGC()()
 	l := newLoader(ctx, path, opts)
 	t := &template.Template{Kind: template.HCL2, Path: path, Files: l.parser.Files()}
 

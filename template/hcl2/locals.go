@@ -8,7 +8,6 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/gohcl"
 	"github.com/hashicorp/hcl/v2/hcldec"
-	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/kilnbuild/kiln/components"
@@ -78,7 +77,7 @@ func (l *loader) decodeLocalBlocks() hcl.Diagnostics {
 		name := b.Labels[0]
 		content, more := b.Body.Content(localSchema)
 		diags = append(diags, more...)
-		if !hclsyntax.ValidIdentifier(name) {
+		if !validIdentifier(name) {
 			diags = append(diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
 				Summary:  "Invalid local name",

@@ -142,7 +142,7 @@ func (l *loader) parseFiles() hcl.Diagnostics {
 	}
 	var diags hcl.Diagnostics
 	for _, name := range hclFiles {
-		f, more := l.parser.ParseHCLFile(name)
+		f, more := l.parseHCLFile(name)
 		diags = append(diags, more...)
 		if f != nil {
 			l.files = append(l.files, f)
@@ -156,6 +156,25 @@ func (l *loader) parseFiles() hcl.Diagnostics {
 		}
 	}
 	return diags
+}
+
+// parseHCLFile reads and parses an HCL file as hclparse.Parser's
+// ParseHCLFile does, with parseConfig, and records it in the parser.
+func (l *loader) parseHCLFile(name string) (*hcl.File, hcl.Diagnostics) {
+	if f, ok := l.parser.Files()[name]; ok {
+		return f, nil
+	}
+	src, err := os.ReadFile(name)
+	if err != nil {
+		return nil, hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Failed to read file",
+			Detail:   fmt.Sprintf("The configuration file %q could not be read.", name),
+		}}
+	}
+	f, diags := parseConfig(src, name)
+	l.parser.AddFile(name, f)
+	return f, diags
 }
 
 // varFiles parses the variable files: the folder's *.auto.pkrvars.hcl and

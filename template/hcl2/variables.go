@@ -164,7 +164,7 @@ func (vs *variables) decodeBlock(b *hcl.Block, ectx *hcl.EvalContext) hcl.Diagno
 		}}
 	}
 	content, diags := b.Body.Content(variableSchema)
-	if !hclsyntax.ValidIdentifier(name) {
+	if !validIdentifier(name) {
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  "Invalid variable name",

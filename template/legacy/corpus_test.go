@@ -19,10 +19,10 @@ import (
 	"github.com/kilnbuild/kiln/template"
 )
 
-func corpusDir(t *testing.T) string { return testenv.Corpus(t) }
+func corpusDir(t testing.TB) string { return testenv.Corpus(t) }
 
 // readTSV reads a corpus table as one map per row, keyed by column name.
-func readTSV(t *testing.T, path string) []map[string]string {
+func readTSV(t testing.TB, path string) []map[string]string {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
