@@ -22,6 +22,9 @@ type sftpState struct {
 	unavailable error // the reason SFTP cannot be used, once known
 }
 
+// sftpConcurrency is how many SFTP writes an upload keeps in flight.
+const sftpConcurrency = 64
+
 // errNoSFTP means the server has no SFTP subsystem and scp is allowed.
 var errNoSFTP = errors.New("no sftp subsystem")
 
@@ -92,7 +95,10 @@ func sftpUpload(ctx context.Context, cl *sftp.Client, dst string, r io.Reader, f
 	if err != nil {
 		return err
 	}
-	if _, err := f.ReadFrom(transfer.ContextReader(ctx, r)); err != nil {
+	// Many writes in flight: the round trips overlap. (ReadFrom would
+	// only do this for readers that tell their size, which progress bars
+	// and cancellation hide.)
+	if _, err := f.ReadFromWithConcurrency(transfer.ContextReader(ctx, r), sftpConcurrency); err != nil {
 		f.Close()
 		return err
 	}
