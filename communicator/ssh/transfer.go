@@ -46,13 +46,13 @@ func (c *Comm) sftpClient(ctx context.Context) (*sftp.Client, error) {
 	c.mu.Unlock()
 	if st == nil {
 		st = &sftpState{}
-		st.client, st.unavailable = sftp.NewClient(client, sftp.UseConcurrentWrites(true))
+		st.client, st.unavailable = openSFTP(client)
 		if st.unavailable != nil && !alive(client) {
 			// Not a missing subsystem: the connection is gone.
 			if client, err = c.reconnect(ctx, client); err != nil {
 				return nil, err
 			}
-			st.client, st.unavailable = sftp.NewClient(client, sftp.UseConcurrentWrites(true))
+			st.client, st.unavailable = openSFTP(client)
 		}
 		c.mu.Lock()
 		if c.client == client {
@@ -236,7 +236,8 @@ func (c *Comm) Download(ctx context.Context, src string, w io.Writer) error {
 		return fmt.Errorf("download %s: %w", src, err)
 	}
 	defer f.Close()
-	if _, err := io.Copy(w, transfer.ContextReader(ctx, f)); err != nil {
+	// WriteTo reads in parallel; wrapping f would hide it.
+	if _, err := f.WriteTo(transfer.ContextWriter(ctx, w)); err != nil {
 		return fmt.Errorf("download %s: %w", src, err)
 	}
 	return nil
@@ -330,7 +331,7 @@ func sftpDownloadFile(ctx context.Context, cl *sftp.Client, src, dst string, mod
 	if err != nil {
 		return fmt.Errorf("download %s: %w", src, err)
 	}
-	if _, err := io.Copy(out, transfer.ContextReader(ctx, in)); err != nil {
+	if _, err := in.WriteTo(transfer.ContextWriter(ctx, out)); err != nil {
 		out.Close()
 		return fmt.Errorf("download %s: %w", src, err)
 	}
