@@ -30,7 +30,7 @@ func TestPacketWriter(t *testing.T) {
 	for _, part := range [][]byte{
 		a[:6], a[6:], // a header, then its data
 		append(slices.Clone(b), c...), // two whole packets
-		a[:2], a[2:4], a[4:9], // a length in two pieces
+		a[:2], a[2:4], a[4:9],         // a length in two pieces
 		append(slices.Clone(a[9:]), b[:3]...), // the end of one and the start of the next
 		b[3:],
 	} {
