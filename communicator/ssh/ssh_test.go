@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"net"
 	"os"
 	"path/filepath"
@@ -422,6 +423,40 @@ func BenchmarkUploadDir(b *testing.B) {
 				if err := c.UploadDir(b.Context(), dst, src+"/", nil); err != nil {
 					b.Fatal(err)
 				}
+			}
+		})
+	}
+}
+
+// BenchmarkUpload uploads one 64 MiB file over one connection (the
+// 1 GiB comparison with scp is measured with the kiln binary; see
+// docs/components.md).
+func BenchmarkUpload(b *testing.B) {
+	s := testenv.RequireSSHD(b)
+	src := filepath.Join(b.TempDir(), "src.bin")
+	data := make([]byte, 64<<20)
+	cc := rand.NewChaCha8([32]byte{1})
+	cc.Read(data)
+	if err := os.WriteFile(src, data, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	for _, method := range []string{"sftp", "scp"} {
+		b.Run(method, func(b *testing.B) {
+			cfg := keyConfig(b, s)
+			cfg.FileTransfer = method
+			c := connect(b, cfg)
+			dst := filepath.Join(b.TempDir(), "dst.bin")
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				f, err := os.Open(src)
+				if err != nil {
+					b.Fatal(err)
+				}
+				fi, _ := f.Stat()
+				if err := c.Upload(b.Context(), dst, f, fi); err != nil {
+					b.Fatal(err)
+				}
+				f.Close()
 			}
 		})
 	}

@@ -22,6 +22,9 @@ type sftpState struct {
 	unavailable error // the reason SFTP cannot be used, once known
 }
 
+// sftpConcurrency is how many SFTP writes an upload keeps in flight.
+const sftpConcurrency = 64
+
 // errNoSFTP means the server has no SFTP subsystem and scp is allowed.
 var errNoSFTP = errors.New("no sftp subsystem")
 
@@ -43,13 +46,13 @@ func (c *Comm) sftpClient(ctx context.Context) (*sftp.Client, error) {
 	c.mu.Unlock()
 	if st == nil {
 		st = &sftpState{}
-		st.client, st.unavailable = sftp.NewClient(client, sftp.UseConcurrentWrites(true))
+		st.client, st.unavailable = openSFTP(client)
 		if st.unavailable != nil && !alive(client) {
 			// Not a missing subsystem: the connection is gone.
 			if client, err = c.reconnect(ctx, client); err != nil {
 				return nil, err
 			}
-			st.client, st.unavailable = sftp.NewClient(client, sftp.UseConcurrentWrites(true))
+			st.client, st.unavailable = openSFTP(client)
 		}
 		c.mu.Lock()
 		if c.client == client {
@@ -92,7 +95,10 @@ func sftpUpload(ctx context.Context, cl *sftp.Client, dst string, r io.Reader, f
 	if err != nil {
 		return err
 	}
-	if _, err := f.ReadFrom(transfer.ContextReader(ctx, r)); err != nil {
+	// Many writes in flight: the round trips overlap. (ReadFrom would
+	// only do this for readers that tell their size, which progress bars
+	// and cancellation hide.)
+	if _, err := f.ReadFromWithConcurrency(transfer.ContextReader(ctx, r), sftpConcurrency); err != nil {
 		f.Close()
 		return err
 	}
@@ -230,7 +236,8 @@ func (c *Comm) Download(ctx context.Context, src string, w io.Writer) error {
 		return fmt.Errorf("download %s: %w", src, err)
 	}
 	defer f.Close()
-	if _, err := io.Copy(w, transfer.ContextReader(ctx, f)); err != nil {
+	// WriteTo reads in parallel; wrapping f would hide it.
+	if _, err := f.WriteTo(transfer.ContextWriter(ctx, w)); err != nil {
 		return fmt.Errorf("download %s: %w", src, err)
 	}
 	return nil
@@ -324,7 +331,7 @@ func sftpDownloadFile(ctx context.Context, cl *sftp.Client, src, dst string, mod
 	if err != nil {
 		return fmt.Errorf("download %s: %w", src, err)
 	}
-	if _, err := io.Copy(out, transfer.ContextReader(ctx, in)); err != nil {
+	if _, err := in.WriteTo(transfer.ContextWriter(ctx, out)); err != nil {
 		out.Close()
 		return fmt.Errorf("download %s: %w", src, err)
 	}

@@ -28,6 +28,25 @@ func (c *ctxReader) Read(p []byte) (int, error) {
 	return c.r.Read(p)
 }
 
+// ContextWriter returns a writer that fails with ctx's error once ctx
+// ends. Wrapping the destination rather than the source leaves the
+// source's WriteTo (parallel SFTP reads) usable.
+func ContextWriter(ctx context.Context, w io.Writer) io.Writer {
+	return &ctxWriter{ctx: ctx, w: w}
+}
+
+type ctxWriter struct {
+	ctx context.Context
+	w   io.Writer
+}
+
+func (c *ctxWriter) Write(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.w.Write(p)
+}
+
 // Excluded reports whether rel, a slash- or OS-separated path relative to
 // the copied directory, matches one of the patterns: a pattern matches the
 // whole relative path or its base name (filepath.Match syntax).
