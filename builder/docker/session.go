@@ -136,7 +136,9 @@ func (s *session) end(err error, only *sessionCmd) {
 	}
 	if cur != nil {
 		cur.stop()
-		if cur.cmd.Stderr != nil {
+		// A command cut short by the build's cancellation (Ctrl-C) says
+		// nothing: the build reports that it was cancelled.
+		if cur.cmd.Stderr != nil && !errors.Is(err, context.Canceled) {
 			fmt.Fprintf(cur.cmd.Stderr, "kiln: %v\n", err)
 		}
 		<-s.slot
@@ -187,11 +189,16 @@ func (s *session) tryStart(ctx context.Context, cmd *sdk.RemoteCmd) bool {
 	s.mu.Unlock()
 
 	line := token + " " + escapeForPrintfB(cmd.Command) + "\n"
-	if _, err := io.WriteString(s.stdin, line); err != nil {
-		// The exec ended before the command was handed over; end has
-		// disconnected it (or will).
-		s.end(err, sc)
-	}
+	// Hand the command over without blocking Start: an engine that stops
+	// reading the session's stdin must not hang the build. Cancellation
+	// or the end of the exec closes the pipe, which ends the write.
+	go func() {
+		if _, err := io.WriteString(s.stdin, line); err != nil {
+			// The exec ended before the command was handed over; end has
+			// disconnected it (or will).
+			s.end(err, sc)
+		}
+	}()
 	return true
 }
 

@@ -3,6 +3,7 @@ package docker
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"strconv"
 	"strings"
@@ -114,7 +115,9 @@ func fakeShell(t *testing.T, run func(cmd string) (stdout, stderr string, status
 			buf = buf[:0]
 			out, errOut, status := run(unescapePrintfB(t, enc))
 			if status < 0 {
-				return 0, context.Canceled
+				// The exec ends under the command (the container
+				// stopped, say): not a cancellation of the build.
+				return 0, errors.New("exec ended")
 			}
 			_, _ = spec.Stdout.Write([]byte(out + "\x1f" + tok + " " + strconv.Itoa(status) + "\n"))
 			_, _ = spec.Stderr.Write([]byte(errOut + "\x1f" + tok + "\n"))
