@@ -66,15 +66,14 @@ type corpusDockerCase struct {
 // Skip reasons, shared by the units they concern (and listed in
 // docs/compatibility.md).
 const (
-	skipAnsible     = "needs the ansible provisioner (a plugin kiln does not have, and ansible is not installed)"
-	skipAnsibleLoc  = "needs the ansible-local provisioner (a plugin kiln does not have) and ansible in the image"
-	skipECR         = "pushes to AWS ECR (ecr_login: a cloud registry)"
-	skipHCP         = "reads its base image from HCP Packer (hcp-packer-* data sources: a cloud service)"
-	skipAmazonData  = "needs the amazon plugin (amazon-ami data source, amazon-ebs source): AWS"
-	skipVagrant     = "needs the vagrant and vagrant-cloud post-processors (Vagrant Cloud) and pushes to Docker Hub"
-	skipApkNetwork  = "runs `apk add` (Alpine packages from the network) and pushes to AWS ECR"
-	skipManala      = "needs the ansible-local provisioner and scripts from a folder (manala_dir) the corpus does not have"
-	skipGoogleCloud = "builds on Google Cloud (googlecompute) with the ansible provisioner"
+	skipAnsible    = "needs the ansible provisioner (a plugin kiln does not have, and ansible is not installed)"
+	skipAnsibleLoc = "needs the ansible-local provisioner (a plugin kiln does not have) and ansible in the image"
+	skipECR        = "pushes to AWS ECR (ecr_login: a cloud registry)"
+	skipHCP        = "reads its base image from HCP Packer (hcp-packer-* data sources: a cloud service)"
+	skipAmazonData = "needs the amazon plugin (amazon-ami data source, amazon-ebs source): AWS"
+	skipVagrant    = "needs the vagrant and vagrant-cloud post-processors (Vagrant Cloud) and pushes to Docker Hub"
+	skipApkNetwork = "runs `apk add` (Alpine packages from the network) and pushes to AWS ECR"
+	skipManala     = "needs the ansible-local provisioner and scripts from a folder (manala_dir) the corpus does not have"
 )
 
 var corpusDockerCases = []corpusDockerCase{
@@ -166,7 +165,7 @@ var corpusDockerCases = []corpusDockerCase{
 		images: map[string]string{"ubuntu:xenial": baseDebian}},
 
 	{unit: "hashicorp__packer-plugin-ansible/example/docker-ansible-local.pkr.hcl", skip: skipAnsibleLoc},
-	{unit: "hashicorp__packer-plugin-ansible/example/docker.json.pkr.hcl", skip: skipGoogleCloud},
+	{unit: "hashicorp__packer-plugin-ansible/example/docker.json.pkr.hcl", skip: skipAnsible},
 	{unit: "hashicorp__packer-plugin-ansible/provisioner/ansible-local/test-fixtures/docker_playbookdir_template.pkr.hcl", skip: skipAnsibleLoc},
 	{unit: "hashicorp__packer-plugin-ansible/provisioner/ansible-local/test-fixtures/docker_playbookfiles_template.pkr.hcl", skip: skipAnsibleLoc},
 	{unit: "hashicorp__packer-plugin-ansible/provisioner/ansible/test-fixtures/docker_playbookfile_template.pkr.hcl", skip: skipAnsible},

@@ -44,9 +44,16 @@ type Communicator struct {
 	// FixUploadOwner makes uploaded files belong to the user commands run
 	// as, instead of root.
 	FixUploadOwner bool
+	// HostDir is a host folder the container has mounted at
+	// ContainerDir (the build's temporary folder at container_dir); small
+	// uploads go through it when set.
+	HostDir, ContainerDir string
 
 	ownerMu sync.Mutex
 	owner   *owner
+
+	rootMu sync.Mutex
+	root   *bool
 
 	sessMu sync.Mutex
 	sess   *session
@@ -274,6 +281,16 @@ func (c *Communicator) Upload(ctx context.Context, dst string, r io.Reader, fi f
 		hdr.Size = int64(len(buf))
 		r = bytes.NewReader(buf)
 	}
+	if hdr.Size <= mountUploadLimit && c.HostDir != "" {
+		data := make([]byte, hdr.Size)
+		if _, err := io.ReadFull(r, data); err != nil {
+			return fmt.Errorf("upload %s: read source: %w", dst, err)
+		}
+		if c.uploadThroughMount(ctx, dst, data, hdr) {
+			return nil
+		}
+		r = bytes.NewReader(data)
+	}
 	pr, pw := io.Pipe()
 	go func() {
 		tw := tar.NewWriter(pw)
@@ -295,6 +312,66 @@ func (c *Communicator) Upload(ctx context.Context, dst string, r io.Reader, fi f
 		return fmt.Errorf("upload %s: %w", dst, err)
 	}
 	return nil
+}
+
+// mountUploadLimit is the largest file uploadThroughMount handles: small
+// files only, so that no large file is ever copied twice.
+const mountUploadLimit = 256 << 10
+
+// mountUploadScript replaces the file "$1" with a copy of "$2", owned by
+// "$3" with mode "$4" and the mtime of "$2", as the archive endpoint would
+// (a symlink at "$1" is replaced, not followed; a directory is an error).
+const mountUploadScript = `if [ -d "$1" ] && [ ! -L "$1" ]; then echo "$1: is a directory" >&2; exit 1; fi; ` +
+	`rm -f -- "$1" && cp -- "$2" "$1" && chown "$3" "$1" && chmod "$4" "$1" && touch -r "$2" "$1"`
+
+// uploadThroughMount uploads a small file through the build's temporary
+// folder, which the container has mounted at container_dir: the file is
+// written on the host and moved into place by a command in the shell
+// session. An upload through the archive endpoint costs the engine a
+// process spawn (tens of milliseconds, once per shell provisioner block);
+// this costs a few milliseconds. It is only tried when commands run as
+// root (so ownership comes out as with the archive endpoint), and reports
+// false, for the archive endpoint to be used, when anything does not work
+// (no cp in the image, a folder the container cannot read, ...).
+func (c *Communicator) uploadThroughMount(ctx context.Context, dst string, data []byte, hdr *tar.Header) bool {
+	if c.Tty || c.ContainerDir == "" || !c.runsAsRoot(ctx) {
+		return false
+	}
+	token, err := newToken()
+	if err != nil {
+		return false
+	}
+	name := "upload-" + token[:16]
+	host := filepath.Join(c.HostDir, name)
+	if err := os.WriteFile(host, data, 0o600); err != nil {
+		return false
+	}
+	defer os.Remove(host)
+	if err := os.Chtimes(host, hdr.ModTime, hdr.ModTime); err != nil {
+		return false
+	}
+	_, err = c.run(ctx, c.ExecUser, nil, "/bin/sh", "-c", mountUploadScript, "sh",
+		dst, path.Join(c.ContainerDir, name), fmt.Sprintf("%d:%d", hdr.Uid, hdr.Gid), fmt.Sprintf("%o", hdr.Mode&0o7777))
+	return err == nil
+}
+
+// runsAsRoot reports whether commands run as root in the container (asked
+// once).
+func (c *Communicator) runsAsRoot(ctx context.Context) bool {
+	c.rootMu.Lock()
+	defer c.rootMu.Unlock()
+	if c.root == nil {
+		switch c.ExecUser {
+		case "", "root", "0", "0:0", "root:root":
+			out, err := c.run(ctx, c.ExecUser, nil, "id", "-u")
+			root := err == nil && strings.TrimSpace(out) == "0"
+			c.root = &root
+		default:
+			root := false
+			c.root = &root
+		}
+	}
+	return *c.root
 }
 
 // uploadStream writes a stream of unknown size to dst with `cat`.

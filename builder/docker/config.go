@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/go-viper/mapstructure/v2"
 	"github.com/zclconf/go-cty/cty"
@@ -291,6 +292,49 @@ func (c *Config) runSpec(image string) (ContainerSpec, error) {
 		spec.Platform = c.Platform
 	}
 	return spec, nil
+}
+
+// runCommandLine is the `docker run` command line equivalent to the
+// container the builder creates, in the order Packer's docker driver
+// writes it (devices, capabilities, privileged, runtime, platform, tmpfs,
+// volumes, then run_command), for the build's output.
+func (c *Config) runCommandLine(image, tempDir string) string {
+	args := []string{"docker", "run"}
+	for _, v := range c.Device {
+		args = append(args, "--device", v)
+	}
+	for _, v := range c.CapAdd {
+		args = append(args, "--cap-add", v)
+	}
+	for _, v := range c.CapDrop {
+		args = append(args, "--cap-drop", v)
+	}
+	if c.Privileged {
+		args = append(args, "--privileged")
+	}
+	if c.Runtime != "" {
+		args = append(args, "--runtime", c.Runtime)
+	}
+	if c.Platform != "" {
+		args = append(args, "--platform", c.Platform)
+	}
+	for _, v := range c.TmpFs {
+		args = append(args, "--tmpfs", v)
+	}
+	if tempDir != "" {
+		args = append(args, "-v", tempDir+":"+c.ContainerDir)
+	}
+	for _, host := range slices.Sorted(maps.Keys(c.Volumes)) {
+		args = append(args, "-v", expandHome(host)+":"+c.Volumes[host])
+	}
+	ictx := &interpolate.Context{Data: map[string]string{"Image": image}}
+	for _, a := range c.RunCommand {
+		if r, err := interpolate.Render(a, ictx); err == nil {
+			a = r
+		}
+		args = append(args, a)
+	}
+	return strings.Join(args, " ")
 }
 
 // expandHome expands a leading "~/" to the home directory, as Packer does

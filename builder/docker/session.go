@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/kilnbuild/kiln/sdk"
 )
@@ -99,6 +100,10 @@ func startSession(ctx context.Context, drv Driver, id, user string) (*session, e
 	}()
 	select {
 	case <-started:
+		if err := s.probe(ctx); err != nil {
+			s.end(err, nil)
+			return nil, err
+		}
 		return s, nil
 	case <-s.done:
 		s.mu.Lock()
@@ -107,6 +112,35 @@ func startSession(ctx context.Context, drv Driver, id, user string) (*session, e
 	case <-ctx.Done():
 		kill()
 		return nil, ctx.Err()
+	}
+}
+
+// probeTimeout bounds the first command of a session.
+var probeTimeout = 30 * time.Second
+
+// probe runs a first command and checks that it comes back with its
+// markers: a shell without printf, say, would otherwise leave every
+// command waiting for ever.
+func (s *session) probe(ctx context.Context) error {
+	var out bytes.Buffer
+	cmd := &sdk.RemoteCmd{Command: "echo ok", Stdout: &out}
+	if !s.tryStart(ctx, cmd) {
+		return errors.New("the shell session did not take its first command")
+	}
+	timer := time.NewTimer(probeTimeout)
+	defer timer.Stop()
+	done := make(chan int, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case code := <-done:
+		if code != 0 || out.String() != "ok\n" {
+			return fmt.Errorf("the shell session's first command: status %d, output %q", code, out.String())
+		}
+		return nil
+	case <-timer.C:
+		return fmt.Errorf("the shell session did not answer within %v", probeTimeout)
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }
 

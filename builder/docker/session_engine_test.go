@@ -2,9 +2,14 @@ package docker
 
 import (
 	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/kilnbuild/kiln/sdk"
 )
@@ -71,5 +76,90 @@ func TestEngineSessionExecUser(t *testing.T) {
 	c := &Communicator{Driver: d, ContainerID: base.ContainerID, ExecUser: "nobody"}
 	if out, _, code := run(t, c, "id -u", nil); out != "65534\n" || code != 0 {
 		t.Errorf("exec_user nobody: id -u = %q, status %d", out, code)
+	}
+}
+
+// countingCopyDriver counts uploads through the archive endpoint.
+type countingCopyDriver struct {
+	Driver
+	copies atomic.Int32
+}
+
+func (d *countingCopyDriver) CopyTo(ctx context.Context, id, dir string, r io.Reader) error {
+	d.copies.Add(1)
+	return d.Driver.CopyTo(ctx, id, dir, r)
+}
+
+// TestEngineUploadThroughMount checks that small uploads through the
+// mounted temporary folder come out as uploads through the archive
+// endpoint do: content, mode, owner, mtime, a symlink replaced and not
+// followed, a folder refused; and that the archive endpoint takes over
+// where the folder is not mounted or commands do not run as root.
+func TestEngineUploadThroughMount(t *testing.T) {
+	d := engine(t)
+	host := t.TempDir()
+	base := startContainer(t, d, "-v", host+":/kiln-mnt")
+	cd := &countingCopyDriver{Driver: d}
+	c := &Communicator{Driver: cd, ContainerID: base.ContainerID, HostDir: host, ContainerDir: "/kiln-mnt", FixUploadOwner: true, ExecUser: "root"}
+	ctx := t.Context()
+
+	src := filepath.Join(t.TempDir(), "script.sh")
+	if err := os.WriteFile(src, []byte("#!/bin/sh\necho hi\n"), 0o750); err != nil {
+		t.Fatal(err)
+	}
+	mtime := time.Date(2020, 2, 3, 4, 5, 6, 0, time.UTC)
+	if err := os.Chtimes(src, mtime, mtime); err != nil {
+		t.Fatal(err)
+	}
+	upload := func(c *Communicator, dst string) error {
+		f, err := os.Open(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		fi, _ := f.Stat()
+		return c.Upload(ctx, dst, f, fi)
+	}
+	if _, _, code := run(t, c, "echo target > /tmp/target && ln -s /tmp/target /tmp/link && mkdir /tmp/dir", nil); code != 0 {
+		t.Fatal("setup failed")
+	}
+	for _, dst := range []string{"/tmp/new.sh", "/tmp/link"} {
+		if err := upload(c, dst); err != nil {
+			t.Fatalf("upload %s: %v", dst, err)
+		}
+		out, _, _ := run(t, c, "stat -c '%F %a %u:%g %Y' "+dst+" && cat "+dst+" /tmp/target", nil)
+		want := fmt.Sprintf("regular file 750 0:0 %d\n#!/bin/sh\necho hi\ntarget\n", mtime.Unix())
+		if out != want {
+			t.Errorf("upload to %s: got %q, want %q", dst, out, want)
+		}
+	}
+	if err := upload(c, "/tmp/dir"); err == nil {
+		t.Error("an upload onto a folder succeeded")
+	}
+	if n := cd.copies.Load(); n != 1 {
+		t.Errorf("%d uploads through the archive endpoint, want 1 (the refused one, tried there too)", n)
+	}
+	ls, _, _ := run(t, c, "ls -A /kiln-mnt", nil)
+	if ls != "" {
+		t.Errorf("the mounted folder keeps %q", ls)
+	}
+
+	// Not mounted where the communicator is told: the archive endpoint.
+	cd.copies.Store(0)
+	c2 := &Communicator{Driver: cd, ContainerID: base.ContainerID, HostDir: t.TempDir(), ContainerDir: "/not-mounted"}
+	if err := upload(c2, "/tmp/other.sh"); err != nil {
+		t.Fatal(err)
+	}
+	if out, _, _ := run(t, c2, "cat /tmp/other.sh", nil); out != "#!/bin/sh\necho hi\n" || cd.copies.Load() != 1 {
+		t.Errorf("unmounted folder: content %q after %d archive uploads, want the file after 1", out, cd.copies.Load())
+	}
+	// Commands as another user: the archive endpoint (root-owned file).
+	cd.copies.Store(0)
+	c3 := &Communicator{Driver: cd, ContainerID: base.ContainerID, HostDir: host, ContainerDir: "/kiln-mnt", ExecUser: "nobody"}
+	if err := upload(c3, "/tmp/nobody.sh"); err != nil {
+		t.Fatal(err)
+	}
+	if out, _, _ := run(t, c, "stat -c %u /tmp/nobody.sh", nil); out != "0\n" || cd.copies.Load() != 1 {
+		t.Errorf("exec_user nobody: owner %q after %d archive uploads, want 0 after 1", out, cd.copies.Load())
 	}
 }

@@ -1,6 +1,7 @@
 package docker
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -113,7 +114,11 @@ func fakeShell(t *testing.T, run func(cmd string) (stdout, stderr string, status
 			}
 			tok, enc, _ := strings.Cut(string(buf), " ")
 			buf = buf[:0]
-			out, errOut, status := run(unescapePrintfB(t, enc))
+			cmd := unescapePrintfB(t, enc)
+			out, errOut, status := "ok\n", "", 0 // the session's probe
+			if cmd != "echo ok" {
+				out, errOut, status = run(cmd)
+			}
 			if status < 0 {
 				// The exec ends under the command (the container
 				// stopped, say): not a cancellation of the build.
@@ -224,8 +229,15 @@ func TestSessionBusyAndStdinUseOwnExec(t *testing.T) {
 			_, _ = spec.Stdout.Write([]byte("own exec: " + spec.Cmd[2]))
 			return 7, nil
 		}
-		// The session reads its first command, which never ends.
-		go func() { _, _ = io.Copy(io.Discard, spec.Stdin) }()
+		// The session answers its probe, then reads its first command,
+		// which never ends.
+		go func() {
+			line, _ := bufio.NewReader(spec.Stdin).ReadString('\n')
+			tok, _, _ := strings.Cut(line, " ")
+			_, _ = spec.Stdout.Write([]byte("ok\n\x1f" + tok + " 0\n"))
+			_, _ = spec.Stderr.Write([]byte("\x1f" + tok + "\n"))
+			_, _ = io.Copy(io.Discard, spec.Stdin)
+		}()
 		select {
 		case <-release:
 		case <-ctx.Done():
@@ -248,6 +260,53 @@ func TestSessionBusyAndStdinUseOwnExec(t *testing.T) {
 		}
 		if code := rc.Wait(); code != 7 || out.String() != "own exec: "+rc.Command {
 			t.Errorf("%q: status %d, stdout %q; want its own exec", rc.Command, code, out.String())
+		}
+	}
+}
+
+func TestSessionProbeFailureMeansOwnExecs(t *testing.T) {
+	defer func(d time.Duration) { probeTimeout = d }(probeTimeout)
+	probeTimeout = 200 * time.Millisecond
+	for name, answer := range map[string]func(spec ExecSpec, tok string){
+		// A shell whose printf does not work: no markers at all.
+		"silent": func(ExecSpec, string) {},
+		// A shell that answers, wrongly.
+		"wrong": func(spec ExecSpec, tok string) {
+			_, _ = spec.Stdout.Write([]byte("\x1f" + tok + " 127\n"))
+			_, _ = spec.Stderr.Write([]byte("printf: not found\n\x1f" + tok + "\n"))
+		},
+	} {
+		var sessions, own atomic.Int32
+		fake := &FakeDriver{}
+		fake.ExecFunc = func(ctx context.Context, id string, spec ExecSpec) (int, error) {
+			if spec.OnStart != nil {
+				spec.OnStart()
+			}
+			if spec.Cmd[2] != sessionScript {
+				own.Add(1)
+				_, _ = spec.Stdout.Write([]byte("own\n"))
+				return 0, nil
+			}
+			sessions.Add(1)
+			line, _ := bufio.NewReader(spec.Stdin).ReadString('\n')
+			tok, _, _ := strings.Cut(line, " ")
+			answer(spec, tok)
+			<-ctx.Done()
+			return 0, ctx.Err()
+		}
+		c := &Communicator{Driver: fake, ContainerID: "cid"}
+		for range 3 {
+			var out bytes.Buffer
+			rc := &sdk.RemoteCmd{Command: "echo hi", Stdout: &out}
+			if err := c.Start(t.Context(), rc); err != nil {
+				t.Fatal(err)
+			}
+			if code := rc.Wait(); code != 0 || out.String() != "own\n" {
+				t.Errorf("%s: status %d, stdout %q; want the command's own exec", name, code, out.String())
+			}
+		}
+		if sessions.Load() != 1 || own.Load() != 3 {
+			t.Errorf("%s: %d sessions and %d own execs, want 1 (tried once) and 3", name, sessions.Load(), own.Load())
 		}
 	}
 }

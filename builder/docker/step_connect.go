@@ -30,13 +30,17 @@ func (StepConnect) Run(ctx context.Context, state *multistep.State) multistep.Ac
 	if !info.Running {
 		return multistep.HaltWith(state, fmt.Errorf("container %s exited right after it started: run_command must keep it running, as Packer's default %q does", shortID(id), DefaultRunCommand))
 	}
-	multistep.Put(state, commonsteps.KeyCommunicator, sdk.Communicator(&Communicator{
+	comm := &Communicator{
 		Driver:         drv,
 		ContainerID:    id,
 		ExecUser:       cfg.ExecUser,
 		Tty:            cfg.Pty,
 		FixUploadOwner: cfg.FixUploadOwner,
-	}))
+	}
+	if dir, ok := multistep.Get(state, KeyTempDir); ok && dir != "" {
+		comm.HostDir, comm.ContainerDir = dir, cfg.ContainerDir
+	}
+	multistep.Put(state, commonsteps.KeyCommunicator, sdk.Communicator(comm))
 	multistep.Put(state, commonsteps.KeyConnInfo, commonsteps.ConnInfo{Type: "docker"})
 	return multistep.Continue
 }

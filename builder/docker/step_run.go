@@ -41,7 +41,8 @@ func (StepRun) Run(ctx context.Context, state *multistep.State) multistep.Action
 	if err != nil {
 		return multistep.HaltWith(state, err)
 	}
-	if dir, ok := multistep.Get(state, KeyTempDir); ok {
+	dir, _ := multistep.Get(state, KeyTempDir)
+	if dir != "" {
 		spec.Binds = append([]string{dir + ":" + cfg.ContainerDir}, spec.Binds...)
 	}
 	if !cfg.Commit {
@@ -54,6 +55,7 @@ func (StepRun) Run(ctx context.Context, state *multistep.State) multistep.Action
 		spec.Name = containerName(cfg.PackerBuildName)
 	}
 	u.Say("Starting docker container...")
+	u.Message(fmt.Sprintf("Run command: %s", cfg.runCommandLine(image, dir)))
 	id, err := drv.CreateContainer(ctx, spec)
 	if err != nil {
 		return multistep.HaltWith(state, err)

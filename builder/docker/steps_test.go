@@ -182,7 +182,7 @@ func TestStepBuild(t *testing.T) {
 }
 
 func TestStepRun(t *testing.T) {
-	state, fake, _ := testState(t, map[string]any{
+	state, fake, u := testState(t, map[string]any{
 		"volumes":    map[string]any{"/host/b": "/b", "/host/a": "/a"},
 		"cap_add":    []any{"SYS_ADMIN"},
 		"privileged": true,
@@ -219,6 +219,12 @@ func TestStepRun(t *testing.T) {
 	}
 	if id, _ := multistep.Get(state, commonsteps.KeyInstanceID); id != "cid" {
 		t.Errorf("instance id %q", id)
+	}
+	// Packer's line, in its order, with the temporary folder's volume.
+	const runLine = "msg: Run command: docker run --device /dev/fuse --cap-add SYS_ADMIN --privileged --tmpfs /run:size=1m " +
+		"-v /tmp/kiln-x:/packer-files -v /host/a:/a -v /host/b:/b -d -i -t --entrypoint=/bin/sh -- base:1"
+	if !strings.Contains(u.String(), runLine) {
+		t.Errorf("ui:\n%s\nwant the line %q", u.String(), runLine)
 	}
 	s.Cleanup(state)
 	if fake.Called("RemoveContainer") != 1 {

@@ -79,7 +79,7 @@ func (p *PostProcessor) PostProcess(ctx context.Context, ui sdk.Ui, in sdk.Artif
 	if p.config.Tag != "" {
 		repo += ":" + p.config.Tag
 	}
-	ui.Say(fmt.Sprintf("Importing image: %s", in.Id()))
+	ui.Message(fmt.Sprintf("Importing image: %s", in.Id()))
 	ui.Message(fmt.Sprintf("Repository: %s", repo))
 	f, err := os.Open(files[0])
 	if err != nil {

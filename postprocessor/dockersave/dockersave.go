@@ -69,7 +69,7 @@ func (p *PostProcessor) PostProcess(ctx context.Context, ui sdk.Ui, in sdk.Artif
 		return nil, false, false, err
 	}
 	path := p.config.Path
-	ui.Say(fmt.Sprintf("Saving image: %s", in.Id()))
+	ui.Message(fmt.Sprintf("Saving image: %s", in.Id()))
 	f, err := os.Create(path)
 	if err != nil {
 		return nil, false, false, fmt.Errorf("save %s: %w", in.Id(), err)

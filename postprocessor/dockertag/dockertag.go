@@ -6,6 +6,7 @@ package dockertag
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/hashicorp/hcl/v2/hcldec"
 
@@ -58,43 +59,47 @@ func (p *PostProcessor) Configure(raws ...any) error {
 }
 
 // PostProcess implements sdk.PostProcessor. It returns an artifact whose
-// id is the last repository:tag (as Packer), keeps the input artifact and
-// forces that choice, even on error.
+// id is the last repository:tag (the repository alone without tags) and
+// whose docker_tags are the repository:tag names it made (none without
+// tags), as Packer; it keeps the input artifact and forces that choice.
 func (p *PostProcessor) PostProcess(ctx context.Context, ui sdk.Ui, in sdk.Artifact) (sdk.Artifact, bool, bool, error) {
+	if len(p.config.Tag) > 0 {
+		ui.Say("Deprecation warning: \"tag\" option has been replaced with \"tags\". In future versions of Packer, this configuration may not work. Please call `packer fix` on your template to update.")
+	}
 	switch in.BuilderId() {
 	case docker.BuilderIdImport, docker.BuilderIdTag:
 	default:
-		return nil, true, true, fmt.Errorf("unknown artifact type: %s\ncan only tag from Docker builder artifacts", in.BuilderId())
+		return nil, false, true, fmt.Errorf("unknown artifact type: %s\ncan only tag from Docker builder artifacts", in.BuilderId())
 	}
 	drv, err := docker.DriverOr(p.Driver)
 	if err != nil {
-		return nil, true, true, err
+		return nil, false, true, err
 	}
-	tags := p.config.Tags
-	if len(p.config.Tag) > 0 {
-		ui.Say("Deprecation warning: \"tag\" option has been replaced with \"tags\". In future versions of Packer, this configuration may not work. Please call `packer fix` on your template to update.")
-		tags = append(append([]string(nil), tags...), p.config.Tag...)
-	}
-	ui.Say(fmt.Sprintf("Tagging image: %s", in.Id()))
-	var names []string
-	if len(tags) == 0 {
-		names = []string{p.config.Repository}
-	}
-	for _, t := range tags {
-		names = append(names, p.config.Repository+":"+t)
+	tags := append(slices.Clone(p.config.Tags), p.config.Tag...)
+	names := []string{p.config.Repository}
+	if len(tags) > 0 {
+		names = names[:0]
+		for _, t := range tags {
+			names = append(names, p.config.Repository+":"+t)
+		}
 	}
 	for _, name := range names {
+		ui.Message(fmt.Sprintf("Tagging image: %s", in.Id()))
 		ui.Message(fmt.Sprintf("Repository: %s", name))
 		if err := drv.TagImage(ctx, in.Id(), name); err != nil {
-			return nil, true, true, err
+			return nil, false, true, err
 		}
+	}
+	repoTags := []string{}
+	if len(tags) > 0 {
+		repoTags = names
 	}
 	out := &docker.ImportArtifact{
 		BuilderIdValue: docker.BuilderIdTag,
 		IdValue:        names[len(names)-1],
 		Driver:         drv,
 		StateData: map[string]any{
-			docker.StateDockerTags: names,
+			docker.StateDockerTags: repoTags,
 			sdk.StateGeneratedData: in.State(sdk.StateGeneratedData),
 		},
 	}

@@ -58,8 +58,14 @@ func TestTag(t *testing.T) {
 	if g := out.State(sdk.StateGeneratedData).(map[string]any); g["ImageSha256"] != "sha256:abc" {
 		t.Errorf("generated data not forwarded: %v", g)
 	}
-	if !slices.ContainsFunc(ui.lines, func(s string) bool { return strings.Contains(s, "Deprecation warning") }) {
-		t.Errorf("no deprecation warning for tag: %q", ui.lines)
+	// Packer's lines: the deprecation first, then a pair per tag.
+	want := []string{
+		`say: Deprecation warning: "tag" option has been replaced with "tags". In future versions of Packer, this configuration may not work. Please call ` + "`packer fix`" + ` on your template to update.`,
+		"msg: Tagging image: sha256:abc", "msg: Repository: repo:1",
+		"msg: Tagging image: sha256:abc", "msg: Repository: repo:2",
+	}
+	if d := cmp.Diff(want, ui.lines); d != "" {
+		t.Errorf("ui (-want +got):\n%s", d)
 	}
 }
 
@@ -67,9 +73,17 @@ func TestTagWithoutTagsUsesRepository(t *testing.T) {
 	fake := &docker.FakeDriver{}
 	p := &PostProcessor{Driver: fake}
 	configure(t, p, map[string]any{"repository": "repo"})
-	out, _, _, err := p.PostProcess(t.Context(), &testUi{}, &docker.ImportArtifact{BuilderIdValue: docker.BuilderIdTag, IdValue: "x:1"})
+	ui := &testUi{}
+	out, _, _, err := p.PostProcess(t.Context(), ui, &docker.ImportArtifact{BuilderIdValue: docker.BuilderIdTag, IdValue: "x:1"})
 	if err != nil || out.Id() != "repo" {
 		t.Fatalf("PostProcess = %v, %v", out, err)
+	}
+	// As Packer: no docker_tags, so nothing "with tags" in the summary.
+	if got := out.String(); got != "Imported Docker image: repo" {
+		t.Errorf("String() = %q", got)
+	}
+	if d := cmp.Diff([]string{"msg: Tagging image: x:1", "msg: Repository: repo"}, ui.lines); d != "" {
+		t.Errorf("ui (-want +got):\n%s", d)
 	}
 }
 
@@ -77,7 +91,7 @@ func TestTagRejectsOtherArtifacts(t *testing.T) {
 	p := &PostProcessor{Driver: &docker.FakeDriver{}}
 	configure(t, p, map[string]any{"repository": "repo"})
 	_, keep, force, err := p.PostProcess(t.Context(), &testUi{}, &docker.ExportArtifact{Path: "x.tar"})
-	if err == nil || !strings.Contains(err.Error(), "unknown artifact type: packer.docker") || !keep || !force {
+	if err == nil || !strings.Contains(err.Error(), "unknown artifact type: packer.docker") || keep || !force {
 		t.Errorf("err = %v keep %v force %v", err, keep, force)
 	}
 	if err := (&PostProcessor{}).Configure(map[string]any{"tags": []any{"x"}}); err == nil {
