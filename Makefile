@@ -44,13 +44,15 @@ bench-e2e: build
 	$(GO) build -o bin/treestat ./internal/cmd/treestat
 	$(GO) run ./internal/cmd/kilnbench -kiln $(BIN) -treestat bin/treestat -out docs/benchmarks.md $(BENCHFLAGS)
 
-## fuzz: the template loaders' fuzz targets and the HCL parse in pieces, FUZZTIME (10m) each — by hand, not in CI;
+## fuzz: the template loaders' fuzz targets, the HCL parse in pieces and the function
+## library, FUZZTIME (10m) each — by hand, not in CI;
 ## crashers land in template/*/testdata/fuzz/FuzzLoad, to keep as regression seeds
 FUZZTIME ?= 10m
 fuzz:
 	$(GO) test -run '^$$' -fuzz=FuzzLoad -fuzztime=$(FUZZTIME) -fuzzminimizetime=10s ./template/hcl2/
 	$(GO) test -run '^$$' -fuzz=FuzzLoad -fuzztime=$(FUZZTIME) -fuzzminimizetime=10s ./template/legacy/
 	$(GO) test -run '^$$' -fuzz=FuzzParseConfig -fuzztime=$(FUZZTIME) -fuzzminimizetime=10s ./template/hcl2/
+	$(GO) test -run '^$$' -fuzz=FuzzFunctions -fuzztime=$(FUZZTIME) -fuzzminimizetime=10s ./template/funcs/
 
 clean:
 	rm -rf bin bench.txt

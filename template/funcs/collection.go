@@ -43,7 +43,11 @@ var SumFunc = function.New(&function.Spec{
 			if err != nil {
 				return cty.NilVal, function.NewArgErrorf(0, "cannot sum %s: every element must be a number", v.Type().FriendlyName())
 			}
-			total.Add(total, n.AsBigFloat())
+			f := n.AsBigFloat()
+			if total.IsInf() && f.IsInf() && total.Sign() != f.Sign() {
+				return cty.NilVal, function.NewArgErrorf(0, "cannot sum infinities of opposite signs")
+			}
+			total.Add(total, f)
 		}
 		return cty.NumberVal(total), nil
 	},

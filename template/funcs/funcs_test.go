@@ -422,6 +422,16 @@ func TestFunctions(t *testing.T) {
 		{expr: `aws_secretsmanager_raw()`, err: "Not enough function arguments"},
 		{expr: `aws_secretsmanager()`, err: "Not enough function arguments"},
 
+		// Where go-cty's functions panic, kiln's fail plainly.
+		{expr: `log(-1, 10)`, err: "the logarithm is not a real number"},
+		{expr: `log(1, 1)`, err: "the logarithm is not a real number"},
+		{expr: `pow(-1, 0.5)`, err: "the power is not a real number"},
+		{expr: `pow(0, -1)`, want: cty.PositiveInfinity},
+		{expr: `indent(-1, "a\nb")`, err: "the number of spaces must not be negative"},
+		{expr: `indent(0, "a\nb")`, want: cty.StringVal("a\nb")},
+		{expr: `sum([1/0, -1/0])`, err: "cannot sum infinities of opposite signs"},
+		{expr: `sum([1/0, 1])`, want: cty.PositiveInfinity},
+
 		// secret stores kiln does not read
 		{expr: `vault("secret/x", "k")`, err: "vault is not supported by kiln"},
 		{expr: `consul_key("a/b")`, err: "consul_key is not supported by kiln"},
@@ -465,6 +475,9 @@ func TestFunctions(t *testing.T) {
 				}
 				if !strings.Contains(diags.Error(), tt.err) {
 					t.Fatalf("error %q does not contain %q", diags.Error(), tt.err)
+				}
+				if strings.Contains(diags.Error(), "panic") {
+					t.Fatalf("the function panicked: %s", diags.Error())
 				}
 				return
 			}
