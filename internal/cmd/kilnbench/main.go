@@ -59,6 +59,7 @@ func main() {
 	}
 	defer os.RemoveAll(work)
 	env.Work = work
+	env.Load = loadAverage()
 
 	var results []*result
 	for _, sc := range scenarios() {
@@ -93,6 +94,9 @@ func contains(list []string, s string) bool {
 type benchEnv struct {
 	Kiln, Packer, Treestat, Corpus, Work string
 	Runs                                 int
+	// Load is the 1-minute load average when the run started: figures
+	// taken on a busy machine say so.
+	Load string
 }
 
 // measurement is one command's figures.
@@ -213,8 +217,8 @@ func render(env *benchEnv, results []*result) string {
 	b.WriteString("Whole-process scenarios, kiln side by side with HashiCorp Packer and with the physical limit of\n")
 	b.WriteString("the same work, measured in one run on one machine. Produced by:\n\n")
 	b.WriteString("```sh\nmake bench-e2e   # after bash scripts/ci-setup.sh; PACKER_BIN=/path/to/packer to compare with another Packer\n```\n\n")
-	fmt.Fprintf(&b, "Machine: %s, %d cores, %s. Date: %s. kiln: `%s`. Packer: %s. Docker: %s.\n\n",
-		runtime.GOOS+"/"+runtime.GOARCH, runtime.NumCPU(), memTotal(), time.Now().UTC().Format("2006-01-02"),
+	fmt.Fprintf(&b, "Machine: %s, %d cores, %s, load average %s when the run started. Date: %s. kiln: `%s`. Packer: %s. Docker: %s.\n\n",
+		runtime.GOOS+"/"+runtime.GOARCH, runtime.NumCPU(), memTotal(), env.Load, time.Now().UTC().Format("2006-01-02"),
 		version(env.Kiln, "version"), packerVersion(env), dockerVersion())
 	b.WriteString("Wall times are hyperfine medians over several runs after a warm-up. CPU (user+system of the\n")
 	b.WriteString("whole process tree), peak PSS (summed over the tree, sampled every 20 ms) and process counts\n")
@@ -337,4 +341,12 @@ func memTotal() string {
 		}
 	}
 	return fmt.Sprintf("%.0f GiB", float64(kb)/(1<<20))
+}
+
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	return strings.Fields(string(b))[0]
 }
