@@ -114,6 +114,15 @@ func scenarios() []scenario {
 			TargetText: "≤ 1.1× docker export", Target: ratioAtMost(1.1),
 		},
 		{
+			Name: "ssh-upload", Title: "ssh: upload 1 GiB to 127.0.0.1 (file provisioner)",
+			Setup:      all2(randomFile("big.bin", 1024), sshTemplate),
+			Prepare:    `. /var/lib/kiln-test/sshd/env && ssh -q -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -i $KILN_TEST_SSHD_KEY -p $KILN_TEST_SSHD_PORT $KILN_TEST_SSHD_USER@$KILN_TEST_SSHD_HOST rm -f /tmp/kilnbench-big.bin`,
+			Kiln:       `$KILN build t.pkr.hcl >/dev/null`,
+			Packer:     `$PACKER build t.pkr.hcl >/dev/null`,
+			Reference:  `. /var/lib/kiln-test/sshd/env && scp -q -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -i $KILN_TEST_SSHD_KEY -P $KILN_TEST_SSHD_PORT big.bin $KILN_TEST_SSHD_USER@$KILN_TEST_SSHD_HOST:/tmp/kilnbench-big.bin`,
+			TargetText: "≤ 1.3× scp", Target: ratioAtMost(1.3),
+		},
+		{
 			Name: "compress", Title: "compress: 1 GiB to tar.gz",
 			Setup: all2(randomFile("big.bin", 1024), writeFile("t.pkr.hcl", `source "null" "c" {
   communicator = "none"
@@ -334,4 +343,36 @@ func perBlockBelow(n int, s float64) func(*result) string {
 		}
 		return fmt.Sprintf("**not met** (%.0f ms/block)", per*1000)
 	}
+}
+
+// sshTemplate writes a null build connecting to the test sshd that
+// scripts/ci-setup.sh starts (described in /var/lib/kiln-test/sshd/env).
+func sshTemplate(_ *benchEnv, dir string) error {
+	b, err := os.ReadFile("/var/lib/kiln-test/sshd/env")
+	if err != nil {
+		return fmt.Errorf("no test sshd (run scripts/ci-setup.sh): %w", err)
+	}
+	env := map[string]string{}
+	for _, line := range strings.Split(string(b), "\n") {
+		if k, v, ok := strings.Cut(line, "="); ok {
+			env[k] = v
+		}
+	}
+	t := fmt.Sprintf(`source "null" "ssh" {
+  communicator         = "ssh"
+  ssh_host             = %q
+  ssh_port             = %s
+  ssh_username         = %q
+  ssh_private_key_file = %q
+}
+
+build {
+  sources = ["source.null.ssh"]
+  provisioner "file" {
+    source      = "big.bin"
+    destination = "/tmp/kilnbench-big.bin"
+  }
+}
+`, env["KILN_TEST_SSHD_HOST"], env["KILN_TEST_SSHD_PORT"], env["KILN_TEST_SSHD_USER"], env["KILN_TEST_SSHD_KEY"])
+	return os.WriteFile(filepath.Join(dir, "t.pkr.hcl"), []byte(t), 0o644)
 }
