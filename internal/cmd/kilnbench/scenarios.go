@@ -123,6 +123,13 @@ func scenarios() []scenario {
 			TargetText: "≤ 1.3× scp", Target: ratioAtMost(1.3),
 		},
 		{
+			Name: "docker-64", Title: "docker: 64 parallel busybox builds, 1 shell provisioner each",
+			Setup:      writeFile("t.pkr.hcl", dockerFanOut(64)),
+			Kiln:       `$KILN build t.pkr.hcl >/dev/null`,
+			Packer:     `$PACKER build t.pkr.hcl >/dev/null`,
+			TargetText: "memory at scale (no target)",
+		},
+		{
 			Name: "compress", Title: "compress: 1 GiB to tar.gz",
 			Setup: all2(randomFile("big.bin", 1024), writeFile("t.pkr.hcl", `source "null" "c" {
   communicator = "none"
@@ -375,4 +382,17 @@ build {
 }
 `, env["KILN_TEST_SSHD_HOST"], env["KILN_TEST_SSHD_PORT"], env["KILN_TEST_SSHD_USER"], env["KILN_TEST_SSHD_KEY"])
 	return os.WriteFile(filepath.Join(dir, "t.pkr.hcl"), []byte(t), 0o644)
+}
+
+// dockerFanOut is n docker sources built in parallel, each with one shell
+// provisioner: memory at scale.
+func dockerFanOut(n int) string {
+	var b strings.Builder
+	names := make([]string, n)
+	for i := range n {
+		names[i] = fmt.Sprintf("%q", fmt.Sprintf("source.docker.d%d", i))
+		fmt.Fprintf(&b, "source \"docker\" \"d%d\" {\n  image   = \"kiln-test/busybox:latest\"\n  pull    = false\n  discard = true\n}\n\n", i)
+	}
+	fmt.Fprintf(&b, "build {\n  sources = [%s]\n  provisioner \"shell\" {\n    inline = [\"echo hello\"]\n  }\n}\n", strings.Join(names, ", "))
+	return b.String()
 }
