@@ -287,10 +287,12 @@ func TestCorpusDockerBuilds(t *testing.T) {
 		}
 	})
 
-	// The images the builds make are removed at the end, tags first.
-	var made []string
+	// The images the builds make are removed at the end: tags first, then
+	// the images, the last made first (one may be the base of a later one).
+	var tags, ids []string
 	t.Cleanup(func() {
-		for _, ref := range made {
+		slices.Reverse(ids)
+		for _, ref := range append(tags, ids...) {
 			_, err := cli.ImageRemove(context.Background(), ref, image.RemoveOptions{PruneChildren: true})
 			if err != nil && !client.IsErrNotFound(err) {
 				t.Errorf("remove %s: %v", ref, err)
@@ -299,10 +301,11 @@ func TestCorpusDockerBuilds(t *testing.T) {
 	})
 	remove := func(refs ...string) {
 		for _, r := range refs {
-			if strings.HasPrefix(r, "sha256:") {
-				made = append(made, r)
-			} else {
-				made = slices.Insert(made, 0, r)
+			switch {
+			case !strings.HasPrefix(r, "sha256:"):
+				tags = append(tags, r)
+			case !slices.Contains(ids, r):
+				ids = append(ids, r)
 			}
 		}
 	}
