@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	cerrdefs "github.com/containerd/errdefs"
 	"github.com/docker/docker/api/types/filters"
 	"github.com/docker/docker/api/types/image"
 	"github.com/docker/docker/client"
@@ -281,7 +282,7 @@ func TestCorpusDockerBuilds(t *testing.T) {
 	retagged := map[string]bool{}
 	t.Cleanup(func() {
 		for ref := range retagged {
-			if _, err := cli.ImageRemove(context.Background(), ref, image.RemoveOptions{}); err != nil && !client.IsErrNotFound(err) {
+			if _, err := cli.ImageRemove(context.Background(), ref, image.RemoveOptions{}); err != nil && !cerrdefs.IsNotFound(err) {
 				t.Errorf("untag %s: %v", ref, err)
 			}
 		}
@@ -294,7 +295,7 @@ func TestCorpusDockerBuilds(t *testing.T) {
 		slices.Reverse(ids)
 		for _, ref := range append(tags, ids...) {
 			_, err := cli.ImageRemove(context.Background(), ref, image.RemoveOptions{PruneChildren: true})
-			if err != nil && !client.IsErrNotFound(err) {
+			if err != nil && !cerrdefs.IsNotFound(err) {
 				t.Errorf("remove %s: %v", ref, err)
 			}
 		}
