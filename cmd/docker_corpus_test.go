@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	cerrdefs "github.com/containerd/errdefs"
 	"github.com/docker/docker/api/types/filters"
 	"github.com/docker/docker/api/types/image"
 	"github.com/docker/docker/client"
@@ -281,28 +282,31 @@ func TestCorpusDockerBuilds(t *testing.T) {
 	retagged := map[string]bool{}
 	t.Cleanup(func() {
 		for ref := range retagged {
-			if _, err := cli.ImageRemove(context.Background(), ref, image.RemoveOptions{}); err != nil && !client.IsErrNotFound(err) {
+			if _, err := cli.ImageRemove(context.Background(), ref, image.RemoveOptions{}); err != nil && !cerrdefs.IsNotFound(err) {
 				t.Errorf("untag %s: %v", ref, err)
 			}
 		}
 	})
 
-	// The images the builds make are removed at the end, tags first.
-	var made []string
+	// The images the builds make are removed at the end: tags first, then
+	// the images, the last made first (one may be the base of a later one).
+	var tags, ids []string
 	t.Cleanup(func() {
-		for _, ref := range made {
+		slices.Reverse(ids)
+		for _, ref := range append(tags, ids...) {
 			_, err := cli.ImageRemove(context.Background(), ref, image.RemoveOptions{PruneChildren: true})
-			if err != nil && !client.IsErrNotFound(err) {
+			if err != nil && !cerrdefs.IsNotFound(err) {
 				t.Errorf("remove %s: %v", ref, err)
 			}
 		}
 	})
 	remove := func(refs ...string) {
 		for _, r := range refs {
-			if strings.HasPrefix(r, "sha256:") {
-				made = append(made, r)
-			} else {
-				made = slices.Insert(made, 0, r)
+			switch {
+			case !strings.HasPrefix(r, "sha256:"):
+				tags = append(tags, r)
+			case !slices.Contains(ids, r):
+				ids = append(ids, r)
 			}
 		}
 	}
