@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	hcljson "github.com/hashicorp/hcl/v2/json"
 
 	"github.com/kilnbuild/kiln/template"
 	"github.com/kilnbuild/kiln/ui"
@@ -100,7 +101,30 @@ func parseDiag(path string, src []byte, err error) *hcl.Diagnostic {
 		r := byteRange(path, src, int(se.Err.Offset))
 		d.Subject = &r
 	}
+	var uk *UnknownKeyError
+	if errors.As(err, &uk) && src != nil {
+		if r, ok := rootKeyRange(path, src, uk.Key); ok {
+			d.Subject = &r
+		}
+	}
 	return d
+}
+
+// rootKeyRange is where the root-level key of a JSON template is.
+func rootKeyRange(path string, src []byte, key string) (hcl.Range, bool) {
+	f, diags := hcljson.Parse(src, path)
+	if diags.HasErrors() {
+		return hcl.Range{}, false
+	}
+	attrs, diags := f.Body.JustAttributes()
+	if diags.HasErrors() {
+		return hcl.Range{}, false
+	}
+	attr, ok := attrs[key]
+	if !ok {
+		return hcl.Range{}, false
+	}
+	return attr.NameRange, true
 }
 
 // byteRange is the range of the byte before offset (where encoding/json

@@ -74,7 +74,7 @@ func TestLoadSyntaxErrorDiagnostic(t *testing.T) {
 
 func TestLoadParseErrorDiagnostic(t *testing.T) {
 	dir := t.TempDir()
-	path := writeFile(t, dir, "t.json", `{"builders": [{"type": "null"}], "bogus": true}`)
+	path := writeFile(t, dir, "t.json", "{\"builders\": [{\"type\": \"null\"}],\n  \"bogus\": true}")
 	_, diags := Load(context.Background(), path, template.Options{SyntaxOnly: true})
 	if len(diags) != 1 {
 		t.Fatalf("diagnostics = %v", diags)
@@ -83,8 +83,9 @@ func TestLoadParseErrorDiagnostic(t *testing.T) {
 	if diags[0].Detail != want {
 		t.Errorf("Detail = %q, want %q", diags[0].Detail, want)
 	}
-	if diags[0].Subject != nil {
-		t.Errorf("Subject = %v, want none", diags[0].Subject)
+	// The key is located, with Packer's message.
+	if s := diags[0].Subject; s == nil || s.Start.Line != 2 || s.Start.Column != 3 || s.End.Column != 10 {
+		t.Errorf("Subject = %v, want line 2, columns 3-10", s)
 	}
 }
 

@@ -129,6 +129,14 @@ type PostProcessor struct {
 	Config            map[string]any
 }
 
+// UnknownKeyError is a root-level key of a template that Packer does not
+// know (and that is not a "_" comment).
+type UnknownKeyError struct{ Key string }
+
+func (e *UnknownKeyError) Error() string {
+	return fmt.Sprintf("Unknown root level key in template: '%s'", e.Key)
+}
+
 // SyntaxError is a JSON syntax error with its position in the file.
 type SyntaxError struct {
 	// Err is the error encoding/json reported.
@@ -354,8 +362,7 @@ func decodeRoot(root map[string]any) (*rawTemplate, error) {
 			r.comments[k] = s
 			continue
 		}
-		//lint:ignore ST1005 Packer's wording, kept for compatibility
-		unknown = append(unknown, fmt.Errorf("Unknown root level key in template: '%s'", k))
+		unknown = append(unknown, &UnknownKeyError{Key: k})
 	}
 	if len(unknown) > 0 {
 		return nil, unknown
