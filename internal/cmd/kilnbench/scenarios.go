@@ -137,11 +137,13 @@ func scenarios() []scenario {
 
 build {
   sources = ["source.null.c"]
-  post-processor "artifice" {
-    files = ["big.bin"]
-  }
-  post-processor "compress" {
-    output = "out.tar.gz"
+  post-processors {
+    post-processor "artifice" {
+      files = ["big.bin"]
+    }
+    post-processor "compress" {
+      output = "out.tar.gz"
+    }
   }
 }
 `)),
