@@ -7,7 +7,7 @@ import (
 )
 
 // Strftime formats t with a C strftime format. Supported conversions:
-// %a %A %b %B %c %C %d %D %e %F %H %I %j %k %l %L %m %M %n %p %r %R %s %S
+// %a %A %b %B %c %C %d %D %e %f %F %H %I %j %k %l %L %m %M %n %p %r %R %s %S
 // %t %T %u %U %w %x %X %y %Y %z %Z %%. Any other conversion is written as
 // is, like a "%" at the end of the format.
 func Strftime(format string, t time.Time) string {
@@ -38,6 +38,8 @@ func Strftime(format string, t time.Time) string {
 			b.WriteString(t.Format("01/02/06"))
 		case 'e':
 			fmt.Fprintf(&b, "%2d", t.Day())
+		case 'f':
+			fmt.Fprintf(&b, "%06d", t.Nanosecond()/1000)
 		case 'F':
 			b.WriteString(t.Format("2006-01-02"))
 		case 'H':
