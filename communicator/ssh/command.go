@@ -91,20 +91,75 @@ func (c *Comm) newSession(ctx context.Context, stdin io.Reader) (*gossh.Session,
 	if err != nil {
 		return nil, fmt.Errorf("open ssh session: %w", err)
 	}
-	sess, err := client.NewSession()
-	if err != nil {
+	sess, err := c.openSession(ctx, client)
+	if err != nil && ctx.Err() == nil {
 		client, rerr := c.reconnect(ctx, client)
 		if rerr != nil {
 			return nil, fmt.Errorf("open ssh session: %w", errors.Join(err, rerr))
 		}
-		if sess, err = client.NewSession(); err != nil {
-			return nil, fmt.Errorf("open ssh session: %w", err)
-		}
+		sess, err = c.openSession(ctx, client)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open ssh session: %w", err)
 	}
 	if stdin != nil {
 		sess.Stdin = stdin
 	}
 	return sess, nil
+}
+
+// errConnectionLost is returned for a session asked for as the connection
+// ended.
+var errConnectionLost = errors.New("the connection was lost")
+
+// openSession opens a session on client. It gives up when ctx ends or when
+// client's connection ends first: a channel opened just as the connection
+// drops is never answered, and x/crypto/ssh would wait for that answer
+// forever.
+func (c *Comm) openSession(ctx context.Context, client *gossh.Client) (*gossh.Session, error) {
+	c.mu.Lock()
+	gone := c.gone
+	if c.client != client {
+		gone = nil
+	}
+	c.mu.Unlock()
+	if gone == nil {
+		// A replaced client: its connection is closed or closing.
+		return nil, errConnectionLost
+	}
+	type result struct {
+		sess *gossh.Session
+		err  error
+	}
+	opened := make(chan result, 1)
+	go func() {
+		s, err := client.NewSession()
+		opened <- result{s, err}
+	}()
+	abandon := func() {
+		go func() {
+			if r := <-opened; r.sess != nil {
+				r.sess.Close()
+			}
+		}()
+	}
+	select {
+	case r := <-opened:
+		return r.sess, r.err
+	case <-gone:
+		select {
+		case r := <-opened:
+			if r.err == nil {
+				r.sess.Close()
+			}
+		default:
+			abandon()
+		}
+		return nil, errConnectionLost
+	case <-ctx.Done():
+		abandon()
+		return nil, ctx.Err()
+	}
 }
 
 // run runs command and returns its combined output, failing on a

@@ -94,7 +94,7 @@ func Connect(ctx context.Context, cfg *Config) (*Comm, error) {
 		return nil, err
 	}
 	c.client, c.bastion = client, bastion
-	c.watch(client)
+	c.gone = c.watch(client)
 	if err := c.startTunnels(); err != nil {
 		c.Close()
 		return nil, err
@@ -221,8 +221,9 @@ type Comm struct {
 	mu      sync.Mutex
 	client  *gossh.Client
 	bastion *gossh.Client
-	// dead is set once client's connection has ended.
+	// dead is set once client's connection has ended; gone is closed then.
 	dead bool
+	gone <-chan struct{}
 	// sftp belongs to client; a reconnection drops it.
 	sftp *sftpState
 	// listeners are the tunnels' listeners on this machine; remote those
@@ -263,8 +264,9 @@ func (c *Comm) Close() error {
 }
 
 // watch marks the communicator dead when client's connection ends, and
-// sends client its keep-alives meanwhile.
-func (c *Comm) watch(client *gossh.Client) {
+// sends client its keep-alives meanwhile. The channel it returns is closed
+// when the connection ends.
+func (c *Comm) watch(client *gossh.Client) <-chan struct{} {
 	gone := make(chan struct{})
 	go func() {
 		_ = client.Wait()
@@ -292,6 +294,7 @@ func (c *Comm) watch(client *gossh.Client) {
 			}
 		}()
 	}
+	return gone
 }
 
 // live returns a client whose connection has not ended, reconnecting when
@@ -342,8 +345,9 @@ func (c *Comm) reconnect(ctx context.Context, old *gossh.Client) (*gossh.Client,
 		return nil, ErrClosed
 	default:
 	}
+	gone := c.watch(client)
 	oldBastion, oldSFTP, oldRemote := c.bastion, c.sftp, c.remote
-	c.client, c.bastion, c.dead, c.sftp, c.remote = client, bastion, false, nil, nil
+	c.client, c.bastion, c.dead, c.gone, c.sftp, c.remote = client, bastion, false, gone, nil, nil
 	c.mu.Unlock()
 
 	if oldSFTP != nil && oldSFTP.client != nil {
@@ -356,7 +360,6 @@ func (c *Comm) reconnect(ctx context.Context, old *gossh.Client) (*gossh.Client,
 	if oldBastion != nil {
 		oldBastion.Close()
 	}
-	c.watch(client)
 	// The remote ends of the tunnels went with the old connection. Failing
 	// to open them again fails only what uses them.
 	_ = c.startRemoteListeners(client)

@@ -1,6 +1,7 @@
 package ssh
 
 import (
+	"context"
 	"encoding/binary"
 	"errors"
 	"io"
@@ -17,8 +18,8 @@ import (
 const sftpMaxData = 32768 - 64
 
 // openSFTP starts the SFTP subsystem in a new session of client.
-func openSFTP(client *gossh.Client) (*sftp.Client, error) {
-	sess, err := client.NewSession()
+func (c *Comm) openSFTP(ctx context.Context, client *gossh.Client) (*sftp.Client, error) {
+	sess, err := c.openSession(ctx, client)
 	if err != nil {
 		return nil, err
 	}

@@ -46,13 +46,13 @@ func (c *Comm) sftpClient(ctx context.Context) (*sftp.Client, error) {
 	c.mu.Unlock()
 	if st == nil {
 		st = &sftpState{}
-		st.client, st.unavailable = openSFTP(client)
+		st.client, st.unavailable = c.openSFTP(ctx, client)
 		if st.unavailable != nil && !alive(client) {
 			// Not a missing subsystem: the connection is gone.
 			if client, err = c.reconnect(ctx, client); err != nil {
 				return nil, err
 			}
-			st.client, st.unavailable = openSFTP(client)
+			st.client, st.unavailable = c.openSFTP(ctx, client)
 		}
 		c.mu.Lock()
 		if c.client == client {
