@@ -226,7 +226,9 @@ func downloadFile(ctx context.Context, ui sdk.Ui, comm sdk.Communicator, src, ta
 	if err != nil {
 		return fmt.Errorf("download %s: %w", src, err)
 	}
-	err = comm.Download(ctx, src, f)
+	w, done := sdk.TrackWrites(ui, filepath.Base(src), 0, f)
+	err = comm.Download(ctx, src, w)
+	done()
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
