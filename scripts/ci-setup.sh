@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Prepares a Debian 12 machine (as root) for kiln's tests:
 #   1. installs what is missing: docker.io, busybox-static, openssh-server,
-#      debootstrap, hyperfine, and e2fsprogs, fdisk, qemu-utils (the chroot
-#      builder and its tests);
+#      debootstrap, hyperfine, e2fsprogs, fdisk, qemu-utils (the chroot
+#      builder and its tests), and lz4, zstd, xz-utils, unzip (the compress
+#      post-processor's tests extract its archives with them);
 #   2. reuses a Docker engine that already answers, or starts dockerd in the
 #      background on /var/run/docker.sock and checks that `docker run` works;
 #   3. builds the local test images (scripts/build-test-images.sh);
@@ -50,7 +51,7 @@ engine_up() {
 }
 
 install_packages() {
-	local want=(busybox-static openssh-server debootstrap hyperfine e2fsprogs fdisk qemu-utils) missing=() p
+	local want=(busybox-static openssh-server debootstrap hyperfine e2fsprogs fdisk qemu-utils lz4 zstd xz-utils unzip) missing=() p
 	# The engine (and CLI) only when there is none: a docker-ce install is fine.
 	if ! command -v docker >/dev/null || { ! command -v dockerd >/dev/null && ! engine_up; }; then
 		want+=(docker.io)

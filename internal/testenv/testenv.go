@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -106,5 +107,17 @@ func RequireRoot(t testing.TB) {
 			t.Fatal("CI=true but tests are not running as root")
 		}
 		t.Skip("needs root (mounts, chroot, loop devices)")
+	}
+}
+
+// RequireTool skips t when the program name is not on PATH, saying why;
+// in CI, whose set-up installs it, it fails.
+func RequireTool(t testing.TB, name string) {
+	t.Helper()
+	if _, err := exec.LookPath(name); err != nil {
+		if InCI() {
+			t.Fatalf("CI=true but %s is not installed (scripts/ci-setup.sh installs it)", name)
+		}
+		t.Skipf("%s is not installed (scripts/ci-setup.sh installs it)", name)
 	}
 }

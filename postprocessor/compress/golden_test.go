@@ -20,8 +20,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kilnbuild/kiln/internal/testenv"
 	"github.com/kilnbuild/kiln/ui"
+	"github.com/klauspost/compress/zstd"
 	"github.com/klauspost/pgzip"
+	"github.com/pierrec/lz4/v4"
+	"github.com/ulikunitz/xz"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/golden.sha256")
@@ -237,6 +241,35 @@ func TestGolden(t *testing.T) {
 			r.Close()
 			w.Write(r.out.Bytes())
 		}, true},
+		// lz4 and xz: the libraries Packer uses, called one block at a time
+		// with their defaults, as Packer calls them at the default level.
+		{"out.lz4", 0, single, func(w io.Writer) {
+			lw := lz4.NewWriter(w)
+			copyFileTo(t, lw, single[0])
+			closeOrFail(t, lw)
+		}, false},
+		{"out.tar.lz4", 0, files, func(w io.Writer) {
+			lw := lz4.NewWriter(w)
+			packerTar(t, lw, files)
+			closeOrFail(t, lw)
+		}, true},
+		{"out.xz", 0, single, func(w io.Writer) {
+			xw, err := xz.NewWriter(w)
+			if err != nil {
+				t.Fatal(err)
+			}
+			copyFileTo(t, xw, single[0])
+			closeOrFail(t, xw)
+		}, false},
+		// zstd (a kiln addition): klauspost/compress at its default level.
+		{"out.zst", 0, single, func(w io.Writer) {
+			zw, err := zstd.NewWriter(w, zstd.WithEncoderConcurrency(1))
+			if err != nil {
+				t.Fatal(err)
+			}
+			copyFileTo(t, zw, single[0])
+			closeOrFail(t, zw)
+		}, false},
 	}
 
 	golden := readGolden(t)
@@ -262,6 +295,13 @@ func TestGolden(t *testing.T) {
 			t.Fatal("-update needs root, for the tar owners")
 		}
 		writeGolden(t, got)
+	}
+}
+
+func closeOrFail(t *testing.T, c io.Closer) {
+	t.Helper()
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -382,9 +422,7 @@ func TestSystemToolsExtract(t *testing.T) {
 		{"x.zst", files[:1], "zstd", []string{"-qdc"}, true},
 	} {
 		t.Run(c.output, func(t *testing.T) {
-			if _, err := exec.LookPath(c.tool); err != nil {
-				t.Skipf("no %s", c.tool)
-			}
+			testenv.RequireTool(t, c.tool)
 			compressTo(t, c.output, c.files, 0)
 			os.RemoveAll("out")
 			os.Mkdir("out", 0o755)
