@@ -109,6 +109,10 @@ func FieldErrors(err error) []*FieldError {
 	return out
 }
 
+// Split returns the parts of err: each *FieldError in it, and each other
+// error kept whole. A nil err has no parts.
+func Split(err error) []error { return leafErrors(err) }
+
 // leafErrors flattens joined errors into their parts, looking through
 // wrappers for joins and FieldErrors. An error with no FieldError inside
 // is kept whole, with its own message.

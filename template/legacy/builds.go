@@ -42,20 +42,12 @@ func (c *Config) GetBuilds(ctx context.Context, opts BuildOptions) ([]*core.Buil
 		}
 		jb, err := c.newBuild(n, opts)
 		if err != nil {
-			diags = append(diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  fmt.Sprintf("Failed to initialize build %q", n),
-				Detail:   err.Error(),
-			})
+			diags = append(diags, c.locate(fmt.Sprintf("Failed to initialize build %q", n), err)...)
 			continue
 		}
 		b, warnings, err := jb.prepare()
 		if err != nil {
-			diags = append(diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  fmt.Sprintf("Failed to prepare build: %q", n),
-				Detail:   err.Error(),
-			})
+			diags = append(diags, c.locate(fmt.Sprintf("Failed to prepare build: %q", n), err)...)
 			continue
 		}
 		builds = append(builds, b)
@@ -107,7 +99,7 @@ func (c *Config) newBuild(n string, opts BuildOptions) (*jsonBuild, error) {
 	}
 	newB, ok := reg.Builders[b.Type]
 	if !ok || newB == nil {
-		return nil, fmt.Errorf("error initializing builder '%s': Unknown builder %s", b.Type, b.Type)
+		return nil, &componentError{[]string{b.Where}, fmt.Errorf("error initializing builder '%s': Unknown builder %s", b.Type, b.Type)}
 	}
 	jb := &jsonBuild{c: c, name: n, builder: b, newB: newB, opts: opts}
 	rawName := b.Name
@@ -141,7 +133,7 @@ func (c *Config) newBuild(n string, opts BuildOptions) (*jsonBuild, error) {
 			}
 			newP, ok := reg.PostProcessors[pp.Type]
 			if !ok || newP == nil {
-				return nil, fmt.Errorf("error initializing post-processor '%s': Unknown post-processor %s", pp.Type, pp.Type)
+				return nil, &componentError{[]string{pp.Where}, fmt.Errorf("error initializing post-processor '%s': Unknown post-processor %s", pp.Type, pp.Type)}
 			}
 			cur = append(cur, &jsonPostProcessor{raw: pp, newP: newP})
 		}
@@ -155,7 +147,7 @@ func (c *Config) newBuild(n string, opts BuildOptions) (*jsonBuild, error) {
 func (c *Config) newProvisioner(p *Provisioner, rawName string, reg *components.Registry) (*jsonProvisioner, error) {
 	newP, ok := reg.Provisioners[p.Type]
 	if !ok || newP == nil {
-		return nil, fmt.Errorf("error initializing provisioner '%s': Unknown provisioner %s", p.Type, p.Type)
+		return nil, &componentError{[]string{p.Where}, fmt.Errorf("error initializing provisioner '%s': Unknown provisioner %s", p.Type, p.Type)}
 	}
 	jp := &jsonProvisioner{raw: p, newP: newP, config: maps.Clone(p.Config)}
 	if ov, ok := p.Override[rawName]; ok {
@@ -169,11 +161,11 @@ func (c *Config) newProvisioner(p *Provisioner, rawName string, reg *components.
 	if p.MaxRetries != "" {
 		s, err := interpolate.Render(p.MaxRetries, c.context())
 		if err != nil {
-			return nil, fmt.Errorf("failed to interpolate `max_retries`: %w", err)
+			return nil, &componentError{[]string{p.Where + ".max_retries"}, fmt.Errorf("failed to interpolate `max_retries`: %w", err)}
 		}
 		n, err := strconv.Atoi(s)
 		if err != nil {
-			return nil, fmt.Errorf("`max_retries` must be a valid integer: %w", err)
+			return nil, &componentError{[]string{p.Where + ".max_retries"}, fmt.Errorf("`max_retries` must be a valid integer: %w", err)}
 		}
 		jp.maxRetries = n
 	}
@@ -212,14 +204,15 @@ func (jb *jsonBuild) context(data any) *interpolate.Context {
 // build for core.
 func (jb *jsonBuild) prepare() (*core.Build, []string, error) {
 	pc := jb.packerConfig()
+	where := []string{jb.builder.Where}
 	cfg, err := interpolate.RenderMap(orEmpty(jb.builder.Config), jb.context(nil))
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, &componentError{where, err}
 	}
 	builder := jb.newB()
 	generatedVars, warnings, err := builder.Prepare(cfg, pc)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, &componentError{where, err}
 	}
 	placeholders := interpolate.PlaceholderData(generatedVars)
 
@@ -276,7 +269,8 @@ func (jb *jsonBuild) coreProvisioner(jp *jsonProvisioner, placeholders map[strin
 	// Prepare once now, with placeholders, to report configuration errors
 	// before anything runs.
 	if _, err := configure(placeholders); err != nil {
-		return nil, err
+		w := jp.raw.Where
+		return nil, &componentError{[]string{w, w + ".override." + jb.builder.Name}, err}
 	}
 	return &core.Provisioner{
 		Type:        jp.raw.Type,
@@ -300,7 +294,7 @@ func (jb *jsonBuild) corePostProcessor(jpp *jsonPostProcessor, placeholders map[
 		return p, nil
 	}
 	if _, err := configure(placeholders); err != nil {
-		return nil, err
+		return nil, &componentError{[]string{jpp.raw.Where}, err}
 	}
 	return &core.PostProcessor{
 		Type:              jpp.raw.Type,

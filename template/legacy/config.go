@@ -37,6 +37,10 @@ type Config struct {
 	// CoreVersion is the Packer version templates see
 	// ({{ packer_version }}, min_packer_version, packer_core_version).
 	CoreVersion string
+	// File is the template's path as given, for locating errors in it.
+	File string
+
+	positions positions // of Template.RawContents, made on the first error
 }
 
 // NewConfig returns the Config of t with the command-line variables vars.

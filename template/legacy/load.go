@@ -85,6 +85,7 @@ func LoadConfig(path string, opts template.Options) (c *Config, files map[string
 	}
 	c = NewConfig(t, vars)
 	c.Getenv = opts.Env()
+	c.File = path
 	return c, files, nil
 }
 

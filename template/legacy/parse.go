@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -59,6 +60,9 @@ type Variable struct {
 type Builder struct {
 	Name string
 	Type string
+	// Where is the builder's place in the template, as a dotted JSON
+	// path ("builders.0").
+	Where string
 	// Config is the builder's configuration without "name" and "type";
 	// nil when there is none.
 	Config map[string]any
@@ -107,6 +111,9 @@ func (o OnlyExcept) validate(t *Template) multiError {
 type Provisioner struct {
 	OnlyExcept
 	Type string
+	// Where is the provisioner's place in the template, as a dotted JSON
+	// path ("provisioners.2", "error-cleanup-provisioner").
+	Where string
 	// Config is the provisioner's configuration without the keys above
 	// and below; nil when there is none.
 	Config map[string]any
@@ -122,6 +129,9 @@ type Provisioner struct {
 // PostProcessor is one post-processor of a chain.
 type PostProcessor struct {
 	OnlyExcept
+	// Where is the post-processor's place in the template, as a dotted
+	// JSON path ("post-processors.0", "post-processors.1.0" in a chain).
+	Where string
 	// Name defaults to Type.
 	Name              string
 	Type              string
@@ -436,6 +446,7 @@ func (r *rawTemplate) template() (*Template, error) {
 		if b.Name == "" {
 			b.Name = b.Type
 		}
+		b.Where = "builders." + strconv.Itoa(i)
 		if _, ok := t.Builders[b.Name]; ok {
 			errs = append(errs, fmt.Errorf("builder %d: builder with name '%s' already exists", i+1, b.Name))
 			continue
@@ -461,6 +472,10 @@ func (r *rawTemplate) template() (*Template, error) {
 				errs = append(errs, fmt.Errorf("post-processor %d.%d: type is required", i+1, j+1))
 				continue
 			}
+			pp.Where = "post-processors." + strconv.Itoa(i)
+			if _, list := v.([]any); list {
+				pp.Where += "." + strconv.Itoa(j)
+			}
 			chain = append(chain, pp)
 		}
 		t.PostProcessors = append(t.PostProcessors, chain)
@@ -472,6 +487,7 @@ func (r *rawTemplate) template() (*Template, error) {
 			errs = append(errs, fmt.Errorf("provisioner %d: %s", i+1, err))
 			continue
 		}
+		p.Where = "provisioners." + strconv.Itoa(i)
 		t.Provisioners = append(t.Provisioners, p)
 	}
 
@@ -480,6 +496,8 @@ func (r *rawTemplate) template() (*Template, error) {
 		if err != nil {
 			//lint:ignore ST1005 Packer's wording, kept for compatibility
 			errs = append(errs, fmt.Errorf("On Error Cleanup Provisioner error: %s", err))
+		} else {
+			p.Where = "error-cleanup-provisioner"
 		}
 		t.CleanupProvisioner = p
 	}

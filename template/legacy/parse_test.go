@@ -37,8 +37,8 @@ func TestParseFileFull(t *testing.T) {
 		t.Errorf("SensitiveVariables (-want +got):\n%s", diff)
 	}
 	wantBuilders := map[string]*Builder{
-		"null":   {Name: "null", Type: "null", Config: map[string]any{"communicator": "none"}},
-		"second": {Name: "second", Type: "file", Config: map[string]any{"target": "out.txt", "content": "{{user `region`}}"}},
+		"null":   {Name: "null", Type: "null", Where: "builders.0", Config: map[string]any{"communicator": "none"}},
+		"second": {Name: "second", Type: "file", Where: "builders.1", Config: map[string]any{"target": "out.txt", "content": "{{user `region`}}"}},
 	}
 	if diff := cmp.Diff(wantBuilders, tpl.Builders); diff != "" {
 		t.Errorf("Builders (-want +got):\n%s", diff)
@@ -50,6 +50,7 @@ func TestParseFileFull(t *testing.T) {
 		{
 			OnlyExcept:  OnlyExcept{Only: []string{"null"}},
 			Type:        "shell",
+			Where:       "provisioners.0",
 			Config:      map[string]any{"inline": []any{"echo hi"}},
 			PauseBefore: 10 * time.Second,
 			MaxRetries:  "3",
@@ -57,6 +58,7 @@ func TestParseFileFull(t *testing.T) {
 		},
 		{
 			Type:     "shell-local",
+			Where:    "provisioners.1",
 			Config:   map[string]any{"command": "echo {{ build_name }}"},
 			Override: map[string]any{"second": map[string]any{"command": "echo other"}},
 		},
@@ -64,15 +66,15 @@ func TestParseFileFull(t *testing.T) {
 	if diff := cmp.Diff(wantProvs, tpl.Provisioners); diff != "" {
 		t.Errorf("Provisioners (-want +got):\n%s", diff)
 	}
-	wantCleanup := &Provisioner{Type: "shell-local", Config: map[string]any{"inline": []any{"echo cleanup"}}}
+	wantCleanup := &Provisioner{Type: "shell-local", Where: "error-cleanup-provisioner", Config: map[string]any{"inline": []any{"echo cleanup"}}}
 	if diff := cmp.Diff(wantCleanup, tpl.CleanupProvisioner); diff != "" {
 		t.Errorf("CleanupProvisioner (-want +got):\n%s", diff)
 	}
 	yes := true
 	wantPPs := [][]*PostProcessor{
-		{{Name: "manifest", Type: "manifest"}},
-		{{OnlyExcept: OnlyExcept{Except: []string{"second"}}, Name: "sums", Type: "checksum", KeepInputArtifact: &yes}},
-		{{Name: "compress", Type: "compress"}, {Name: "artifice", Type: "artifice"}},
+		{{Where: "post-processors.0", Name: "manifest", Type: "manifest"}},
+		{{OnlyExcept: OnlyExcept{Except: []string{"second"}}, Where: "post-processors.1", Name: "sums", Type: "checksum", KeepInputArtifact: &yes}},
+		{{Where: "post-processors.2.0", Name: "compress", Type: "compress"}, {Where: "post-processors.2.1", Name: "artifice", Type: "artifice"}},
 	}
 	if diff := cmp.Diff(wantPPs, tpl.PostProcessors); diff != "" {
 		t.Errorf("PostProcessors (-want +got):\n%s", diff)
