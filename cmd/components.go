@@ -35,14 +35,8 @@ func (s componentSet) empty() bool {
 	return len(s.Builders)+len(s.Provisioners)+len(s.PostProcessors)+len(s.Datasources) == 0
 }
 
-// packerBuiltins are the components compiled into Packer itself (no
-// plugin source), as of the Packer version kiln follows.
-var packerBuiltins = componentSet{
-	Builders:       []string{"file", "null"},
-	Provisioners:   []string{"breakpoint", "file", "hcp-sbom", "powershell", "shell", "shell-local", "sleep", "windows-restart", "windows-shell"},
-	PostProcessors: []string{"artifice", "checksum", "compress", "manifest", "provenance", "shell-local"},
-	Datasources:    []string{"hcp-packer-artifact", "hcp-packer-image", "hcp-packer-iteration", "hcp-packer-version", "http", "null"},
-}
+// packerBuiltins are the components compiled into Packer itself.
+var packerBuiltins = componentSet(components.PackerBuiltins)
 
 // registrySet returns every type reg holds.
 func registrySet(reg *components.Registry) componentSet {

@@ -361,6 +361,9 @@ func (l *loader) scrub(v cty.Value) {
 // unknownDetail explains an unknown component type, naming those kiln has.
 func unknownDetail(kind, typ string, known []string) string {
 	detail := fmt.Sprintf("The %s %s is unknown by kiln, and is likely part of a Packer plugin that kiln does not include.", kind, typ)
+	if components.IsPackerBuiltin(kind, typ) {
+		detail = fmt.Sprintf("The %s %s is built into Packer, but kiln does not support it yet.", kind, typ)
+	}
 	if s := suggest(typ, known); s != "" {
 		detail = fmt.Sprintf("Did you mean to use %q? ", s) + detail
 	}
