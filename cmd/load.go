@@ -67,7 +67,7 @@ func showDiags(u sdk.Ui, t *template.Template, diags hcl.Diagnostics) bool {
 		files = t.Files
 	}
 	var b bytes.Buffer
-	_ = hcl.NewDiagnosticTextWriter(&b, files, diagWidth, false).WriteDiagnostics(diags)
+	_ = writeDiagnostics(&b, files, diagWidth, false, diags)
 	if diags.HasErrors() {
 		u.Error(b.String())
 		return true
