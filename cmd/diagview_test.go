@@ -3,6 +3,7 @@ package cmd
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 
@@ -74,6 +75,34 @@ locals { x = 1 }`
 		}
 		if !color && (!strings.Contains(got.String(), "in build:") || !strings.Contains(got.String(), `  13:     inline = ["echo ${upper("x")}"]`)) {
 			t.Errorf("missing context or source line:\n%s", got.String())
+		}
+	}
+}
+
+// BenchmarkWriteDiagnostics prints 3,000 errors, one per line of a
+// 3,000-line file.
+func BenchmarkWriteDiagnostics(b *testing.B) {
+	var src strings.Builder
+	src.WriteString("source \"null\" \"a\" {\n")
+	for i := range 3000 {
+		fmt.Fprintf(&src, "  bogus%d = %d\n", i, i)
+	}
+	src.WriteString("}\n")
+	f, diags := hclsyntax.ParseConfig([]byte(src.String()), "t.pkr.hcl", hcl.InitialPos)
+	if diags.HasErrors() {
+		b.Fatal(diags)
+	}
+	attrs := f.Body.(*hclsyntax.Body).Blocks[0].Body.Attributes
+	var ds hcl.Diagnostics
+	for _, a := range attrs {
+		ds = append(ds, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Unsupported argument", Detail: "not expected here",
+			Subject: a.NameRange.Ptr(), Context: a.SrcRange.Ptr()})
+	}
+	files := map[string]*hcl.File{"t.pkr.hcl": f}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := writeDiagnostics(io.Discard, files, 80, false, ds); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
