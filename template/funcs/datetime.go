@@ -64,11 +64,3 @@ var LegacyStrftimeFunc = function.New(&function.Spec{
 // Strftime formats t with the C strftime directives, as the JSON
 // templates' strftime does: the two share one implementation.
 func Strftime(format string, t time.Time) string { return interpolate.Strftime(format, t) }
-
-func hour12(t time.Time) int {
-	h := t.Hour() % 12
-	if h == 0 {
-		h = 12
-	}
-	return h
-}
