@@ -2,6 +2,10 @@ package hclfmt_test
 
 import (
 	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -46,6 +50,56 @@ func BenchmarkUnifiedDiff(b *testing.B) {
 	for b.Loop() {
 		if d := hclfmt.UnifiedDiff(src, out, "large.pkr.hcl"); len(d) == 0 {
 			b.Fatal("no diff")
+		}
+	}
+}
+
+// corpusSources reads every HCL file of the corpus, for the benchmarks.
+func corpusSources(b *testing.B) (paths []string, srcs [][]byte, size int64) {
+	b.Helper()
+	dir := corpusDir(b)
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !hclfmt.IsHCLFile(p) {
+			return err
+		}
+		src, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		paths, srcs, size = append(paths, p), append(srcs, src), size+int64(len(src))
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return paths, srcs, size
+}
+
+// BenchmarkSourceCorpus formats every corpus file in turn, on one core:
+// the cost of parsing and formatting real templates.
+func BenchmarkSourceCorpus(b *testing.B) {
+	paths, srcs, size := corpusSources(b)
+	b.SetBytes(size)
+	b.ReportAllocs()
+	for b.Loop() {
+		for i, src := range srcs {
+			_, _ = hclfmt.Source(src, paths[i])
+		}
+	}
+}
+
+// BenchmarkFormatCorpus runs `fmt -check -recursive` over the whole corpus
+// folder: walking, reading, parsing and formatting on every core.
+func BenchmarkFormatCorpus(b *testing.B) {
+	dir := corpusDir(b)
+	_, _, size := corpusSources(b)
+	b.SetBytes(size)
+	b.ReportAllocs()
+	for b.Loop() {
+		f := &hclfmt.Formatter{Recursive: true, Out: io.Discard}
+		res, _ := f.Format(b.Context(), []string{dir})
+		if len(res.Changed) == 0 {
+			b.Fatal("nothing would change")
 		}
 	}
 }

@@ -1,10 +1,13 @@
 // Package hclfmt rewrites Packer HCL2 files in canonical form, as
 // `packer fmt` does.
 //
-// Formatting itself is hclwrite.Format: across the corpus of recorded
-// Packer 1.16 runs its output is byte-identical to Packer's, which adds no
-// token rules of its own. What this package adds is Packer's behaviour
-// around it:
+// Formatting itself is hclwrite.Format's layout: across the corpus of
+// recorded Packer 1.16 runs its output is byte-identical to Packer's, which
+// adds no token rules of its own. The package computes that layout itself
+// from the scanner's tokens (canon.go), without the per-token copies and
+// allocations of hclwrite.Format; tests compare the two on the corpus and
+// under fuzzing (FuzzCanonical). What this package adds is Packer's
+// behaviour around it:
 //
 //   - the source is parsed first, and a file with syntax errors is reported
 //     (never formatted);

@@ -4,8 +4,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclparse"
-	"github.com/hashicorp/hcl/v2/hclwrite"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
 
 // File name suffixes fmt accepts: templates and variable files.
@@ -35,10 +34,14 @@ func Ignored(name string) bool {
 // Source returns src in canonical form. filename names the source in
 // diagnostics. Source that does not parse is not formatted: the parse
 // errors come back instead (warnings alone do not stop formatting).
+//
+// The result is byte for byte hclwrite.Format(src), as Packer gives it.
 func Source(src []byte, filename string) ([]byte, hcl.Diagnostics) {
-	_, diags := hclparse.NewParser().ParseHCL(src, filename)
+	// The parse Packer does first, for its errors only (hclparse adds a
+	// cache of files and nothing else).
+	_, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
 	if diags.HasErrors() {
 		return nil, diags
 	}
-	return hclwrite.Format(src), nil
+	return canonical(src), nil
 }

@@ -43,6 +43,7 @@ type Result struct {
 // with one file are reported as diagnostics and the others are still
 // processed; a folder that cannot be listed ends the run.
 func (f *Formatter) Format(ctx context.Context, paths []string) (Result, hcl.Diagnostics) {
+	defer raiseGC()()
 	r := &run{Formatter: f, ctx: ctx, out: f.Out, in: f.Stdin}
 	if r.out == nil {
 		r.out = os.Stdout

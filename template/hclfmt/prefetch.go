@@ -2,8 +2,9 @@ package hclfmt
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -193,15 +194,14 @@ func (p *prefetch) take(path string) (e *fetched, ok bool) {
 	return e, true
 }
 
-// readFile reads a file, with the errors the run reports.
+// readFile reads a file in one go, its size known ahead (os.ReadFile), with
+// the errors the run reports.
 func readFile(path string) ([]byte, error) {
-	fh, err := os.Open(path)
+	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("failed to open %s: %w", path, err)
-	}
-	defer fh.Close()
-	b, err := io.ReadAll(fh)
-	if err != nil {
+		if pe, ok := errors.AsType[*fs.PathError](err); ok && pe.Op == "open" {
+			return nil, fmt.Errorf("failed to open %s: %w", path, err)
+		}
 		return nil, fmt.Errorf("failed to read %s: %w", path, err)
 	}
 	return b, nil
