@@ -101,4 +101,3 @@ func TestSessionOnLostConnection(t *testing.T) {
 		t.Fatal("openSession waited for an answer on a lost connection")
 	}
 }
-
