@@ -291,24 +291,11 @@ func (c *Communicator) Upload(ctx context.Context, dst string, r io.Reader, fi f
 		}
 		r = bytes.NewReader(data)
 	}
-	pr, pw := io.Pipe()
-	go func() {
-		tw := tar.NewWriter(pw)
-		err := tw.WriteHeader(hdr)
-		if err == nil {
-			_, err = io.CopyN(tw, r, hdr.Size)
-			if errors.Is(err, io.EOF) {
-				err = fmt.Errorf("source ended after fewer than %d bytes", hdr.Size)
-			}
-		}
-		if err == nil {
-			err = tw.Close()
-		}
-		pw.CloseWithError(err)
-	}()
-	err = c.Driver.CopyTo(ctx, c.ContainerID, path.Dir(dst), pr)
-	pr.CloseWithError(err)
+	archive, err := singleFileTar(hdr, r)
 	if err != nil {
+		return fmt.Errorf("upload %s: %w", dst, err)
+	}
+	if err := c.Driver.CopyTo(ctx, c.ContainerID, path.Dir(dst), archive); err != nil {
 		return fmt.Errorf("upload %s: %w", dst, err)
 	}
 	return nil

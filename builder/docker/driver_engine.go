@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/http"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -43,7 +44,7 @@ var (
 // engines from API 1.24 on work. Builds in one process share one client.
 func NewEngineDriver() (*EngineDriver, error) {
 	sharedOnce.Do(func() {
-		c, err := client.NewClientWithOpts(client.FromEnv, client.WithAPIVersionNegotiation())
+		c, err := client.NewClientWithOpts(client.FromEnv, client.WithAPIVersionNegotiation(), withStreamBuffers)
 		if err != nil {
 			sharedErr = fmt.Errorf("docker engine client: %w", err)
 			return
@@ -51,6 +52,28 @@ func NewEngineDriver() (*EngineDriver, error) {
 		shared = &EngineDriver{c: c}
 	})
 	return shared, sharedErr
+}
+
+// streamBufferSize is the size of the buffers between the engine
+// connection and the HTTP transport. net/http sends a request body of
+// unknown length (an upload's tar stream) in chunks of 32 KiB, each chunk
+// followed by a flush: with the default 4 KiB write buffer a chunk leaves
+// in three writes (the buffer's worth, the rest, the chunk's trailing
+// CRLF), each one waking the engine; with room for a whole chunk it leaves
+// in one. On the way back, a 64 KiB read buffer takes a response's 32 KiB
+// chunks (an export, a download) in about one read each, not two.
+const streamBufferSize = 64 << 10
+
+// withStreamBuffers is a client option that sizes the transport's
+// connection buffers (streamBufferSize). It runs after the options that
+// set the transport up (FromEnv) and before the client wraps the
+// transport; a transport it does not know is left as it is.
+func withStreamBuffers(c *client.Client) error {
+	if tr, ok := c.HTTPClient().Transport.(*http.Transport); ok {
+		tr.WriteBufferSize = streamBufferSize
+		tr.ReadBufferSize = streamBufferSize
+	}
+	return nil
 }
 
 // notFound marks errors the engine reports as missing objects.

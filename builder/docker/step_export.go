@@ -1,9 +1,7 @@
 package docker
 
 import (
-	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -47,11 +45,13 @@ func exportTo(ctx context.Context, drv Driver, id, path string) (err error) {
 			_ = os.Remove(path)
 		}
 	}()
-	w := bufio.NewWriterSize(f, 1<<20)
-	if err := drv.Export(ctx, id, w); err != nil {
-		return err
-	}
-	return errors.Join(w.Flush())
+	// No bufio.Writer in between: io.Copy would hand the response body
+	// to its ReadFrom, which passes it on to the file's, so the buffer
+	// would never be used. The file takes the body's 32 KiB pieces as
+	// they come, as `docker export > file` does; measured, 1 MiB writes
+	// cost the kernel several times more (the data is no longer in the
+	// CPU caches when it is copied into the page cache).
+	return drv.Export(ctx, id, f)
 }
 
 // Cleanup implements multistep.Step.
