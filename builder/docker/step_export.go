@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 
 	"github.com/kilnbuild/kiln/multistep"
+	"github.com/kilnbuild/kiln/sdk"
 )
 
 // StepExport streams the container's file system, as a tar archive, to
@@ -21,13 +22,13 @@ func (StepExport) Run(ctx context.Context, state *multistep.State) multistep.Act
 	id := multistep.MustGet(state, KeyContainerID)
 	u := ui(state)
 	u.Say("Exporting the container")
-	if err := exportTo(ctx, drv, id, cfg.ExportPath); err != nil {
+	if err := exportTo(ctx, u, drv, id, cfg.ExportPath); err != nil {
 		return multistep.HaltWith(state, err)
 	}
 	return multistep.Continue
 }
 
-func exportTo(ctx context.Context, drv Driver, id, path string) (err error) {
+func exportTo(ctx context.Context, u sdk.Ui, drv Driver, id, path string) (err error) {
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return fmt.Errorf("export container %s: %w", shortID(id), err)
@@ -50,8 +51,11 @@ func exportTo(ctx context.Context, drv Driver, id, path string) (err error) {
 	// would never be used. The file takes the body's 32 KiB pieces as
 	// they come, as `docker export > file` does; measured, 1 MiB writes
 	// cost the kernel several times more (the data is no longer in the
-	// CPU caches when it is copied into the page cache).
-	return drv.Export(ctx, id, f)
+	// CPU caches when it is copied into the page cache). On a terminal a
+	// progress bar counts the bytes on their way.
+	w, done := sdk.TrackWrites(u, filepath.Base(path), 0, f)
+	defer done()
+	return drv.Export(ctx, id, w)
 }
 
 // Cleanup implements multistep.Step.

@@ -1,6 +1,7 @@
 package docker
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -17,6 +18,7 @@ import (
 	"github.com/kilnbuild/kiln/multistep"
 	"github.com/kilnbuild/kiln/sdk"
 	"github.com/kilnbuild/kiln/sdk/commonsteps"
+	kilnui "github.com/kilnbuild/kiln/ui"
 )
 
 // testState is the canonical state the steps run in: a prepared
@@ -406,6 +408,28 @@ func TestStepExport(t *testing.T) {
 	}
 	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("partial export left behind: %v", err)
+	}
+}
+
+// On a terminal the export shows a progress bar that counts every byte.
+func TestStepExportProgress(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "image.tar")
+	state, fake, _ := testState(t, map[string]any{"commit": false, "export_path": path})
+	multistep.Put(state, KeyContainerID, "cid")
+	var screen bytes.Buffer
+	multistep.Put(state, commonsteps.KeyUi, sdk.Ui(kilnui.NewBasic(kilnui.BasicOptions{Out: &screen, Progress: true})))
+	fake.ExportFunc = func(_ context.Context, id string, w io.Writer) error {
+		_, err := w.Write(make([]byte, 2<<20))
+		return err
+	}
+	if a := (StepExport{}).Run(t.Context(), state); a != multistep.Continue {
+		t.Fatal(multistep.Err(state))
+	}
+	if fi, err := os.Stat(path); err != nil || fi.Size() != 2<<20 {
+		t.Fatalf("export file: %v", err)
+	}
+	if !strings.Contains(screen.String(), "image.tar") || !strings.Contains(screen.String(), "2.0 MiB") {
+		t.Errorf("no progress for the export in %q", screen.String())
 	}
 }
 
