@@ -6,21 +6,29 @@ import (
 	"sort"
 	"strconv"
 	"sync"
+	"sync/atomic"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
 
-// chunkSize is the size from which a file is parsed in pieces, and about
-// the size of each piece.
-const chunkSize = 16 << 10
+const (
+	// cutFrom is the size from which a file is parsed in pieces.
+	cutFrom = 32 << 10
+	// chunkSize is about the size of each piece: the lexer grows its
+	// token array by a quarter at a time once it holds a few hundred
+	// tokens, allocating in all four times what it keeps, against twice
+	// for an array of a few hundred; and many pieces keep both cores busy
+	// to the end.
+	chunkSize = 2 << 10
+)
 
 // parseConfig parses HCL source as hclsyntax.ParseConfig does.
 //
 // The lexer keeps all of a file's tokens, about 100 bytes each, in one
 // array grown by copying: for a file of thousands of blocks, moving that
-// array costs more than parsing. So a large file is cut into pieces of
-// about chunkSize, the pieces are parsed in parallel with their real
+// array costs more than parsing. So a large file is cut into small pieces
+// (about chunkSize), the pieces are parsed in parallel with their real
 // positions, and their bodies joined. A piece is either a run of
 // top-level items, starting on the line after a "}" line at the top level
 // (the end of a top-level block), or, in a large block without labels (a
@@ -42,23 +50,24 @@ func parseConfig(src []byte, filename string) (*hcl.File, hcl.Diagnostics) {
 	files := make([]*hcl.File, len(pieces))
 	failed := make([]bool, len(pieces))
 
+	// Each worker takes the next piece not taken.
+	var next atomic.Int64
+	parse := func() {
+		for i := int(next.Add(1) - 1); i < len(pieces); i = int(next.Add(1) - 1) {
+			p := pieces[i]
+			f, diags := hclsyntax.ParseConfig(src[p.from:p.to], filename, p.start)
+			files[i], failed[i] = f, len(diags) > 0
+		}
+	}
 	var wg sync.WaitGroup
-	work := make(chan int)
-	for range min(runtime.GOMAXPROCS(0), len(pieces)) {
+	for range min(runtime.GOMAXPROCS(0), len(pieces)) - 1 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range work {
-				p := pieces[i]
-				f, diags := hclsyntax.ParseConfig(src[p.from:p.to], filename, p.start)
-				files[i], failed[i] = f, len(diags) > 0
-			}
+			parse()
 		}()
 	}
-	for i := range pieces {
-		work <- i
-	}
-	close(work)
+	parse()
 	wg.Wait()
 
 	body, ok := joinPieces(filename, pieces, files, failed, splits)
@@ -147,7 +156,7 @@ func joinPieces(filename string, pieces []piece, files []*hcl.File, failed []boo
 // blocks split among them; none for a file too small to cut. The last
 // piece is of the top level, possibly empty.
 func planPieces(src []byte) ([]piece, []splitBlock) {
-	if len(src) < 2*chunkSize {
+	if len(src) < cutFrom {
 		return nil, nil
 	}
 	var (
