@@ -150,30 +150,16 @@ type buildDef struct {
 // blocks expanded.
 func (l *loader) decodeSourcesAndBuilds() hcl.Diagnostics {
 	var diags hcl.Diagnostics
-	var builds []*hcl.Block
-	for _, f := range l.files {
-		body := dynblock.Expand(f.Body, l.ectx)
-		content, more := body.Content(topSchema)
-		diags = append(diags, more...)
-		if content == nil {
+	for _, b := range l.expanded(blockSource) {
+		k := sourceKey{b.Labels[0], b.Labels[1]}
+		if prev, ok := l.sources[k]; ok {
+			diags = append(diags, duplicate(blockSource, b, prev.block, "builder type and name"))
 			continue
 		}
-		for _, b := range content.Blocks {
-			switch b.Type {
-			case blockSource:
-				k := sourceKey{b.Labels[0], b.Labels[1]}
-				if prev, ok := l.sources[k]; ok {
-					diags = append(diags, duplicate(blockSource, b, prev.block, "builder type and name"))
-					continue
-				}
-				l.sources[k] = &sourceDef{sourceKey: k, block: b}
-			case blockBuild:
-				builds = append(builds, b)
-			case blockRegistry:
-				l.registryBlocks = append(l.registryBlocks, b)
-			}
-		}
+		l.sources[k] = &sourceDef{sourceKey: k, block: b}
 	}
+	builds := l.expanded(blockBuild)
+	l.registryBlocks = l.expanded(blockRegistry)
 	for _, b := range builds {
 		bd, more := l.decodeBuild(b)
 		diags = append(diags, more...)
@@ -185,6 +171,20 @@ func (l *loader) decodeSourcesAndBuilds() hcl.Diagnostics {
 		diags = append(diags, registryWarning(b))
 	}
 	return diags
+}
+
+// expanded returns the top-level blocks of a type, in file order, each
+// with its body's dynamic blocks expanded in l.ectx: the blocks
+// dynblock.Expand of a file's body gives. (A dynamic block at the top
+// level is an error of the parse.)
+func (l *loader) expanded(typ string) []*hcl.Block {
+	out := make([]*hcl.Block, len(l.top[typ]))
+	for i, b := range l.top[typ] {
+		e := *b
+		e.Body = dynblock.Expand(b.Body, l.ectx.NewChild())
+		out[i] = &e
+	}
+	return out
 }
 
 func registryWarning(b *hcl.Block) *hcl.Diagnostic {

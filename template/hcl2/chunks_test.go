@@ -24,6 +24,20 @@ func blocks(n int, prefix string) string {
 	return b.String()
 }
 
+// localLines returns n arguments of a locals block, some using the one
+// before.
+func localLines(n int, prefix string) string {
+	var b strings.Builder
+	for i := range n {
+		if i%7 == 3 {
+			fmt.Fprintf(&b, "  %s%d = \"${local.%s%d}-${var.v%d}\"\n", prefix, i, prefix, i-1, i)
+			continue
+		}
+		fmt.Fprintf(&b, "  %s%d = \"${var.v%d}-x\"\n", prefix, i, i)
+	}
+	return b.String()
+}
+
 // sameAsWholeParse checks that parseConfig gives what a whole parse
 // gives: the same body, the same diagnostics, the same context for every
 // offset, and tells whether the file was parsed in pieces.
@@ -75,6 +89,18 @@ func TestParseConfigInPieces(t *testing.T) {
 		{"a syntax error in the last piece", big + "variable \"z\" {\n  default = \n}\n", false},
 		{"a syntax error in the first piece", "variable {{\n" + big, false},
 		{"CRLF line ends", strings.ReplaceAll(big, "\n", "\r\n"), false},
+		{"a large locals block", blocks(200, "x") + "locals {\n" + localLines(3000, "l") + "}\n" + blocks(200, "y"), true},
+		{"a large locals block first and last", "locals {\n" + localLines(2000, "a") + "}\n" + blocks(10, "x") + "locals {\n" + localLines(2000, "b") + "}\n", true},
+		{"a large locals block alone", "locals {\n" + localLines(3000, "l") + "}", true},
+		{"large blocks without labels, with comments, maps and nested blocks", "locals {\n" + localLines(1000, "a") +
+			"  # a comment\n  m = {\n    k = 1\n  }\n  /* c */\n  n = [\n    1,\n  ]\n  h = <<EOT\n    x = 1\nEOT\n  nested {\n    z = 1\n  }\n" +
+			localLines(1000, "b") + "}\nbuild {\n" + strings.Repeat("  provisioner \"shell\" {\n    inline = [\"a\"]\n  }\n", 1000) + "}\n", true},
+		{"a map with its arguments indented as the block's", "locals {\n" + localLines(900, "a") + "  m = {\n" + localLines(900, "b") + "  }\n" + localLines(900, "c") + "}\n", false},
+		{"a heredoc holding argument lines", "locals {\n" + localLines(900, "a") + "  h = <<EOT\n" + localLines(900, "b") + "EOT\n" + localLines(900, "c") + "}\n", false},
+		{"one argument set in two pieces of a block", "locals {\n" + localLines(1000, "a") + localLines(1000, "b") + "  a1 = 2\n}\n", false},
+		{"a syntax error in a block's piece", "locals {\n" + localLines(1000, "a") + "  x = \n" + localLines(1000, "b") + "}\n", false},
+		{"a block header with labels", "locals \"x\" {\n" + localLines(3000, "l") + "}\n", false},
+		{"an indented block header", "  locals {\n" + localLines(3000, "l") + "}\n", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -120,14 +146,16 @@ func TestParseConfigInPiecesCorpus(t *testing.T) {
 }
 
 // FuzzParseConfig checks that parseConfig gives what a whole parse gives
-// for any text between a few hundred blocks (so that the file is large
-// enough to be cut, and cuts fall before, inside and after the text).
+// for any text between a few hundred blocks, and among the arguments of a
+// large locals block (so that the file is large enough to be cut, and
+// cuts fall before, inside and after the text).
 //
 //	go test -run '^$' -fuzz=FuzzParseConfig -fuzztime=10m ./template/hcl2/
 func FuzzParseConfig(f *testing.F) {
 	for _, s := range []string{
 		"", "a = 1\n", "}\n", "/*\n}\n", "x = <<EOT\n}\nvariable \"v\" {\nEOT\n",
 		"build {\n}\nsource \"a\" \"b\" {\n  x = \"${y}\"\n}\n", "locals {\n  a = {\n}\n}\n",
+		"}\nlocals {\n", "  a = 1\n}\n  b = 2\n", "  a = <<EOT\n  b = 1\nEOT\n", "  a = (\n  b = 1\n  )\n",
 	} {
 		f.Add(s)
 	}
@@ -140,7 +168,10 @@ func FuzzParseConfig(f *testing.F) {
 		f.Add(string(b))
 	}
 	pad := blocks(300, "pad")
+	lines := localLines(700, "pad")
 	f.Fuzz(func(t *testing.T, text string) {
 		sameAsWholeParse(t, pad+text+"\n"+pad)
+		// And among the arguments of a large locals block.
+		sameAsWholeParse(t, pad+"locals {\n"+lines+text+"\n"+lines+"}\n"+pad)
 	})
 }

@@ -1,6 +1,7 @@
 package hcl2
 
 import (
+	"math"
 	"runtime/debug"
 	"testing"
 )
@@ -8,29 +9,40 @@ import (
 func TestRaiseGC(t *testing.T) {
 	t.Setenv("GOGC", "")
 	defer debug.SetGCPercent(debug.SetGCPercent(77))
-	current := func() int {
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64))
+	current := func() (int, int64) {
 		p := debug.SetGCPercent(0)
 		debug.SetGCPercent(p)
-		return p
+		return p, debug.SetMemoryLimit(-1)
 	}
 	restoreA := raiseGC()
 	restoreB := raiseGC() // a load that overlaps
-	if got := current(); got != loadGCPercent {
-		t.Fatalf("while loading: GC percent %d, want %d", got, loadGCPercent)
+	p, limit := current()
+	if p != -1 || limit > runtimeMemory()+loadHeadroom || limit < loadHeadroom {
+		t.Fatalf("while loading: GC percent %d, limit %d, want off and %d more than the runtime's %d", p, limit, loadHeadroom, runtimeMemory())
 	}
 	restoreA()
-	if got := current(); got != loadGCPercent {
-		t.Errorf("while the other load goes on: GC percent %d, want %d", got, loadGCPercent)
+	if p, l := current(); p != -1 || l != limit {
+		t.Errorf("while the other load goes on: GC percent %d, limit %d, want off and %d", p, l, limit)
 	}
 	restoreB()
-	if got := current(); got != 77 {
-		t.Errorf("after the loads: GC percent %d, want 77", got)
+	if p, l := current(); p != 77 || l != math.MaxInt64 {
+		t.Errorf("after the loads: GC percent %d, limit %d, want 77 and none", p, l)
 	}
 
-	t.Setenv("GOGC", "50")
+	// A lower GOMEMLIMIT is kept.
+	debug.SetMemoryLimit(1 << 20)
 	restore := raiseGC()
-	if got := current(); got != 77 {
-		t.Errorf("with GOGC set: GC percent %d, want it left at 77", got)
+	if p, l := current(); p != -1 || l != 1<<20 {
+		t.Errorf("with a low memory limit: GC percent %d, limit %d, want off and 1 MiB", p, l)
+	}
+	restore()
+	debug.SetMemoryLimit(math.MaxInt64)
+
+	t.Setenv("GOGC", "50")
+	restore = raiseGC()
+	if p, l := current(); p != 77 || l != math.MaxInt64 {
+		t.Errorf("with GOGC set: GC percent %d, limit %d, want them left alone", p, l)
 	}
 	restore()
 }

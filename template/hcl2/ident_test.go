@@ -1,8 +1,10 @@
 package hcl2
 
 import (
+	"reflect"
 	"testing"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
 
@@ -24,4 +26,35 @@ func FuzzValidIdentifier(f *testing.F) {
 			t.Errorf("validIdentifier(%q) = %v, hclsyntax says %v", s, got, want)
 		}
 	})
+}
+
+// bodyContent gives what Content gives, for every kind of body.
+func TestBodyContent(t *testing.T) {
+	required := &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "a", Required: true}, {Name: "b"}}}
+	for _, tc := range []struct {
+		src    string
+		schema *hcl.BodySchema
+	}{
+		{"", variableSchema},
+		{"default = 1\ntype = string\n", variableSchema},
+		{"default = 1\nother = 2\n", variableSchema},
+		{"default = 1\nvalidation {\n}\n", variableSchema},
+		{"default = 1\nthing {\n}\n", variableSchema},
+		{"b = 1\n", required},
+		{"a = 1\n", required},
+		{"a = 1\nb = 2\nc = 3\n", required},
+	} {
+		f, diags := hclsyntax.ParseConfig([]byte(tc.src), "t.hcl", hcl.InitialPos)
+		if diags.HasErrors() {
+			t.Fatal(diags)
+		}
+		want, wantDiags := f.Body.Content(tc.schema)
+		got, gotDiags := bodyContent(f.Body, tc.schema)
+		if len(want.Blocks) == 0 {
+			want.Blocks = nil
+		}
+		if !reflect.DeepEqual(got, want) || !reflect.DeepEqual(gotDiags, wantDiags) {
+			t.Errorf("%q: %#v, %v; want %#v, %v", tc.src, got, gotDiags, want, wantDiags)
+		}
+	}
 }

@@ -191,6 +191,11 @@ func (l *loader) evaluateLocalsAndData(base *hcl.EvalContext) hcl.Diagnostics {
 		return diags
 	}
 
+	// Most locals refer to no other local nor data source: they share
+	// one context, in which local and data are empty.
+	alone := base.NewChild()
+	alone.Variables = map[string]cty.Value{"local": cty.EmptyObjectVal, "data": cty.EmptyObjectVal}
+
 	var stack []*node
 	var visit func(n *node)
 	visit = func(n *node) {
@@ -233,8 +238,11 @@ func (l *loader) evaluateLocalsAndData(base *hcl.EvalContext) hcl.Diagnostics {
 		if !depsOK {
 			return
 		}
-		ectx := base.NewChild()
-		ectx.Variables = scope(nodes, n.deps)
+		ectx := alone
+		if len(n.deps) > 0 {
+			ectx = base.NewChild()
+			ectx.Variables = scope(nodes, n.deps)
+		}
 		var more hcl.Diagnostics
 		if n.local != nil {
 			n.value, more = n.local.expr.Value(ectx)
@@ -284,8 +292,8 @@ func (n *node) subject() *hcl.Range {
 // scope builds the local and data objects holding the given dependencies
 // (those evaluated without error).
 func scope(nodes map[string]*node, deps []string) map[string]cty.Value {
-	locals := map[string]cty.Value{}
-	datas := map[string]map[string]cty.Value{}
+	locals := make(map[string]cty.Value, len(deps))
+	var datas map[string]map[string]cty.Value
 	for _, id := range deps {
 		n, ok := nodes[id]
 		if !ok || !n.ok {
@@ -294,6 +302,9 @@ func scope(nodes map[string]*node, deps []string) map[string]cty.Value {
 		if n.local != nil {
 			locals[n.local.name] = n.value
 			continue
+		}
+		if datas == nil {
+			datas = map[string]map[string]cty.Value{}
 		}
 		m := datas[n.data.typ]
 		if m == nil {
@@ -305,7 +316,11 @@ func scope(nodes map[string]*node, deps []string) map[string]cty.Value {
 	return map[string]cty.Value{"local": cty.ObjectVal(locals), "data": dataObject(datas)}
 }
 
+// dataObject is the value of data.*, from the values by type and name.
 func dataObject(datas map[string]map[string]cty.Value) cty.Value {
+	if len(datas) == 0 {
+		return cty.EmptyObjectVal
+	}
 	obj := make(map[string]cty.Value, len(datas))
 	for typ, m := range datas {
 		obj[typ] = cty.ObjectVal(m)

@@ -1,7 +1,10 @@
 package hcl2_test
 
 import (
+	"fmt"
 	"path/filepath"
+	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/hcl/v2"
@@ -120,5 +123,38 @@ build {
 	}})
 	if !diags.HasErrors() {
 		t.Error("flag=maybe: no error")
+	}
+}
+
+// Many variable blocks, decoded in parallel, give their diagnostics in
+// source order, a duplicate's only, and their values.
+func TestManyVariables(t *testing.T) {
+	var b strings.Builder
+	for i := range 1000 {
+		switch i {
+		case 100:
+			b.WriteString("variable \"bad\" {\n  type    = number\n  default = \"x\"\n}\n")
+		case 300:
+			b.WriteString("variable \"v5\" {\n  type    = number\n  default = \"y\"\n}\n")
+		default:
+			fmt.Fprintf(&b, "variable \"v%d\" {\n  default = \"value-%d\"\n}\n", i, i)
+		}
+	}
+	b.WriteString("source \"docker\" \"s\" {\n  image = \"${var.v5}/${var.v999}\"\n}\nbuild {\n  sources = [\"docker.s\"]\n}\n")
+	dir := writeFiles(t, map[string]string{"t.pkr.hcl": b.String()})
+	_, diags, _ := load(t, filepath.Join(dir, "t.pkr.hcl"), template.Options{})
+	var got []string
+	for _, d := range diags {
+		got = append(got, fmt.Sprintf("%s at %d", d.Summary, d.Subject.Start.Line))
+	}
+	want := []string{"Invalid default value for variable at 303", "Duplicate variable at 902"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("diagnostics %q, want %q", got, want)
+	}
+
+	dir = writeFiles(t, map[string]string{"t.pkr.hcl": strings.NewReplacer("default = \"x\"", "default = 1", "variable \"v5\" {\n  type    = number\n  default = \"y\"", "variable \"w\" {\n  type    = number\n  default = 2").Replace(b.String())})
+	_, _, rec := mustLoad(t, filepath.Join(dir, "t.pkr.hcl"), template.Options{})
+	if got := rec.builders[0].cfg.Image; got != "value-5/value-999" {
+		t.Errorf("image %q", got)
 	}
 }
