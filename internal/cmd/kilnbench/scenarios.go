@@ -142,14 +142,18 @@ build {
       files = ["big.bin"]
     }
     post-processor "compress" {
-      output = "out.tar.gz"
+      output              = "out.tar.gz"
+      keep_input_artifact = true
     }
   }
 }
 `)),
+			// keep_input_artifact keeps big.bin: the artifice artifact's
+			// Destroy deletes its files. The size check catches an archive
+			// made of nothing.
 			Prepare:    `rm -f out.tar.gz`,
-			Kiln:       `$KILN build t.pkr.hcl >/dev/null`,
-			Packer:     `$PACKER build t.pkr.hcl >/dev/null`,
+			Kiln:       `$KILN build t.pkr.hcl >/dev/null && [ "$(stat -c %s out.tar.gz)" -gt 1000000000 ]`,
+			Packer:     `$PACKER build t.pkr.hcl >/dev/null && [ "$(stat -c %s out.tar.gz)" -gt 1000000000 ]`,
 			Reference:  `tar czf out.tar.gz big.bin`,
 			TargetText: "≤ 1.3× tar czf", Target: ratioAtMost(1.3),
 		},

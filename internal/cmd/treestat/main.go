@@ -78,8 +78,12 @@ func run(args []string, interval time.Duration) (*Report, error) {
 	self := os.Getpid()
 	seen := map[int]bool{}
 	rep := &Report{}
-	tick := time.NewTicker(interval)
-	defer tick.Stop()
+	// Sample every millisecond at first, then less and less often up to
+	// interval: a command that lives for 10 ms (a validate) is sampled
+	// several times, one that runs for minutes is not slowed down.
+	wait := time.Millisecond
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
 	var waitErr error
 loop:
 	for {
@@ -87,8 +91,12 @@ loop:
 		select {
 		case waitErr = <-done:
 			break loop
-		case <-tick.C:
+		case <-timer.C:
 		}
+		if since := time.Since(start); since > 20*time.Millisecond {
+			wait = min(2*wait, interval)
+		}
+		timer.Reset(wait)
 	}
 	rep.WallSeconds = time.Since(start).Seconds()
 	// Reap orphans that were re-parented to us, adding their CPU time.
