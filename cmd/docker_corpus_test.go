@@ -393,13 +393,17 @@ func runCorpusDockerCase(t *testing.T, ctx context.Context, cli *client.Client, 
 
 	args := append([]string{"-machine-readable", "build"}, c.args...)
 	args = append(args, target)
-	cmd := exec.CommandContext(ctx, kiln, args...)
-	cmd.Dir = work
-	cmd.Env = append(cleanEnv(), "DOCKER_HOST="+proxy, "CHECKPOINT_DISABLE=1", "PACKER_TMP_DIR="+t.TempDir())
 	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
+	build := func() error {
+		out.Reset()
+		cmd := exec.CommandContext(ctx, kiln, args...)
+		cmd.Dir = work
+		cmd.Env = append(cleanEnv(), "DOCKER_HOST="+proxy, "CHECKPOINT_DISABLE=1", "PACKER_TMP_DIR="+t.TempDir())
+		cmd.Stdout, cmd.Stderr = &out, &out
+		return cmd.Run()
+	}
 	start := time.Now()
-	err = cmd.Run()
+	err = build()
 	t.Logf("kiln %s (in %s): %v after %v", strings.Join(args, " "), dir, err, time.Since(start).Round(time.Millisecond))
 	if err != nil && strings.Contains(out.String(), "read engine progress: unexpected EOF") {
 		// The test's pull proxy (startPullProxy) has been seen, once,
@@ -407,12 +411,7 @@ func runCorpusDockerCase(t *testing.T, ctx context.Context, cli *client.Client, 
 		// stream while other packages' tests loaded the engine. That is
 		// this test's own plumbing, not kiln: build once more.
 		t.Logf("the engine's progress stream was cut; building again:\n%s", readable(out.String()))
-		out.Reset()
-		cmd = exec.CommandContext(ctx, kiln, args...)
-		cmd.Dir = work
-		cmd.Env = append(cleanEnv(), "DOCKER_HOST="+proxy, "CHECKPOINT_DISABLE=1", "PACKER_TMP_DIR="+t.TempDir())
-		cmd.Stdout, cmd.Stderr = &out, &out
-		err = cmd.Run()
+		err = build()
 	}
 	if os.Getenv("KILN_CORPUS_LOG") != "" {
 		t.Log(readable(out.String()))

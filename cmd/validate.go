@@ -3,12 +3,12 @@ package cmd
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/kilnbuild/kiln/components"
 	"github.com/kilnbuild/kiln/template"
 	"github.com/kilnbuild/kiln/template/legacy"
 )
@@ -95,21 +95,21 @@ func unknownTypesNote(path string) string {
 	reg := componentRegistry()
 	builders, provisioners, postProcessors := tpl.ComponentTypes()
 	var lines []string
-	check := func(kind string, types []string, has func(string) bool, builtin []string) {
+	check := func(kind string, types []string, has func(string) bool) {
 		for _, typ := range types {
 			if has(typ) {
 				continue
 			}
-			if slices.Contains(builtin, typ) {
+			if components.IsPackerBuiltin(kind, typ) {
 				lines = append(lines, fmt.Sprintf("  %s %s: built into Packer, not supported by kiln yet", kind, typ))
 			} else {
 				lines = append(lines, fmt.Sprintf("  %s %s: part of a Packer plugin that kiln does not include", kind, typ))
 			}
 		}
 	}
-	check("builder", builders, func(s string) bool { _, ok := reg.Builders[s]; return ok }, packerBuiltins.Builders)
-	check("provisioner", provisioners, func(s string) bool { _, ok := reg.Provisioners[s]; return ok }, packerBuiltins.Provisioners)
-	check("post-processor", postProcessors, func(s string) bool { _, ok := reg.PostProcessors[s]; return ok }, packerBuiltins.PostProcessors)
+	check("builder", builders, func(s string) bool { _, ok := reg.Builders[s]; return ok })
+	check("provisioner", provisioners, func(s string) bool { _, ok := reg.Provisioners[s]; return ok })
+	check("post-processor", postProcessors, func(s string) bool { _, ok := reg.PostProcessors[s]; return ok })
 	if len(lines) == 0 {
 		return ""
 	}

@@ -147,14 +147,7 @@ func (c *Comm) openSession(ctx context.Context, client *gossh.Client) (*gossh.Se
 	case r := <-opened:
 		return r.sess, r.err
 	case <-gone:
-		select {
-		case r := <-opened:
-			if r.err == nil {
-				r.sess.Close()
-			}
-		default:
-			abandon()
-		}
+		abandon()
 		return nil, errConnectionLost
 	case <-ctx.Done():
 		abandon()

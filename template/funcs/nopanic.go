@@ -36,41 +36,35 @@ func floatResult(f float64, what string) (cty.Value, error) {
 // LogFunc is the logarithm of a number in a base, as go-cty's log, but
 // failing with an error where there is no real result (log(-1, 10),
 // log(1, 1)) instead of panicking inside the function.
-var LogFunc = function.New(&function.Spec{
-	Description: "Returns the logarithm of the given number in the given base.",
-	Params: []function.Parameter{
-		{Name: "num", Type: cty.Number},
-		{Name: "base", Type: cty.Number},
-	},
-	Type:         function.StaticReturnType(cty.Number),
-	RefineResult: func(b *cty.RefinementBuilder) *cty.RefinementBuilder { return b.NotNull() },
-	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-		f, err := float64Args(args)
-		if err != nil {
-			return cty.UnknownVal(cty.Number), err
-		}
-		return floatResult(math.Log(f[0])/math.Log(f[1]), "the logarithm")
-	},
-})
+var LogFunc = realFunc2("Returns the logarithm of the given number in the given base.",
+	"base", "the logarithm", func(x, base float64) float64 { return math.Log(x) / math.Log(base) })
 
 // PowFunc is a number raised to a power, as go-cty's pow, but failing
 // with an error where there is no real result (pow(-1, 0.5)).
-var PowFunc = function.New(&function.Spec{
-	Description: "Returns the given number raised to the given power (exponentiation).",
-	Params: []function.Parameter{
-		{Name: "num", Type: cty.Number},
-		{Name: "power", Type: cty.Number},
-	},
-	Type:         function.StaticReturnType(cty.Number),
-	RefineResult: func(b *cty.RefinementBuilder) *cty.RefinementBuilder { return b.NotNull() },
-	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-		f, err := float64Args(args)
-		if err != nil {
-			return cty.UnknownVal(cty.Number), err
-		}
-		return floatResult(math.Pow(f[0], f[1]), "the power")
-	},
-})
+var PowFunc = realFunc2("Returns the given number raised to the given power (exponentiation).",
+	"power", "the power", math.Pow)
+
+// realFunc2 is a function of a number, "num", and a second number named
+// param, whose result f must be a real number (what names it in the
+// error when it is not).
+func realFunc2(description, param, what string, f func(num, x float64) float64) function.Function {
+	return function.New(&function.Spec{
+		Description: description,
+		Params: []function.Parameter{
+			{Name: "num", Type: cty.Number},
+			{Name: param, Type: cty.Number},
+		},
+		Type:         function.StaticReturnType(cty.Number),
+		RefineResult: func(b *cty.RefinementBuilder) *cty.RefinementBuilder { return b.NotNull() },
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			v, err := float64Args(args)
+			if err != nil {
+				return cty.UnknownVal(cty.Number), err
+			}
+			return floatResult(f(v[0], v[1]), what)
+		},
+	})
+}
 
 // IndentFunc adds spaces after each newline of a string, as go-cty's
 // indent, but failing with an error for a negative number of spaces.

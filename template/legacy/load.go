@@ -131,26 +131,6 @@ func rootKeyRange(path string, src []byte, key string) (hcl.Range, bool) {
 // byteRange is the range of the byte before offset (where encoding/json
 // stopped), as an hcl.Range into src.
 func byteRange(path string, src []byte, offset int) hcl.Range {
-	if offset > len(src) {
-		offset = len(src)
-	}
-	at := offset - 1
-	if at < 0 {
-		at = 0
-	}
-	line, col := 1, 1
-	for i := 0; i < at; i++ {
-		if src[i] == '\n' {
-			line++
-			col = 1
-			continue
-		}
-		col++
-	}
-	start := hcl.Pos{Line: line, Column: col, Byte: at}
-	end := start
-	if at < len(src) {
-		end = hcl.Pos{Line: line, Column: col + 1, Byte: at + 1}
-	}
-	return hcl.Range{Filename: path, Start: start, End: end}
+	at := max(min(offset, len(src))-1, 0)
+	return rangeOf(path, src, at, min(at+1, len(src)))
 }

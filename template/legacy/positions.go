@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
 
@@ -92,11 +93,10 @@ func rangeOf(filename string, src []byte, start, end int) hcl.Range {
 		}
 		col++
 	}
-	endCol := col + len([]rune(string(src[start:end])))
 	if nl := bytes.IndexByte(src[start:end], '\n'); nl >= 0 {
-		end = start + nl
-		endCol = col + len([]rune(string(src[start:end])))
+		end = start + nl // a range ends on its first line
 	}
+	endCol := col + utf8.RuneCount(src[start:end])
 	return hcl.Range{
 		Filename: filename,
 		Start:    hcl.Pos{Line: line, Column: col, Byte: start},
