@@ -319,7 +319,7 @@ func TestCorpusDockerBuilds(t *testing.T) {
 			}
 			for ref, base := range c.images {
 				if !bases[base] {
-					t.Skipf("%s missing: scripts/build-test-images.sh (KILN_TEST_DEBIAN=1 for Debian) builds it", base)
+					testenv.SkipUnprepared(t, "%s missing: scripts/build-test-images.sh (KILN_TEST_DEBIAN=1 for Debian) builds it", base)
 				}
 				if err := retag(ctx, cli, base, ref, retagged); err != nil {
 					t.Fatal(err)
@@ -330,7 +330,7 @@ func TestCorpusDockerBuilds(t *testing.T) {
 					if testenv.InCI() {
 						t.Fatal("the test registry on 127.0.0.1:5055 does not answer (scripts/start-test-registry.sh)")
 					}
-					t.Skip("the test registry on 127.0.0.1:5055 does not answer: scripts/start-test-registry.sh")
+					testenv.SkipUnprepared(t, "the test registry on 127.0.0.1:5055 does not answer: scripts/start-test-registry.sh")
 				}
 			}
 			runCorpusDockerCase(t, ctx, cli, kiln, corpus, proxy, c, remove)

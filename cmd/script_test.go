@@ -43,6 +43,24 @@ func TestScripts(t *testing.T) {
 				return err
 			}
 			e.Setenv("KILN_REPO", repo)
+			// CI prepares everything the scripts ask for (root, an
+			// engine, test images, tools), so in CI a script that skips
+			// has lost its point: it fails instead.
+			if testenv.InCI() {
+				tt, ok := e.T().(interface {
+					Cleanup(func())
+					Skipped() bool
+					Errorf(string, ...any)
+				})
+				if !ok {
+					return fmt.Errorf("CI=true but testscript's T (%T) cannot report a skipped script", e.T())
+				}
+				tt.Cleanup(func() {
+					if tt.Skipped() {
+						tt.Errorf("CI=true but the script skipped: CI's set-up (scripts/ci-setup.sh) provides what every script needs")
+					}
+				})
+			}
 			// testscript deletes $WORK when a script ends. A build that
 			// left a bind mount in there (a bug) must cost a leak, never
 			// the deletion of what is mounted — the host's /dev, say.

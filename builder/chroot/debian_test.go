@@ -39,7 +39,7 @@ func debianSource(t *testing.T) string {
 		if testenv.InCI() {
 			t.Fatalf("build-test-images.sh: %v\n%s", err, out)
 		}
-		t.Skipf("no Debian root filesystem: %v\n%s", err, out)
+		testenv.SkipUnprepared(t, "no Debian root filesystem: %v\n%s", err, out)
 	}
 	if _, err := os.Stat(debianTarball); err != nil {
 		t.Fatalf("build-test-images.sh did not cache %s", debianTarball)

@@ -83,7 +83,7 @@ func TestBuildFromDockerImage(t *testing.T) {
 		if testenv.InCI() {
 			t.Fatalf("CI=true but %s is missing (scripts/build-test-images.sh builds it)", source)
 		}
-		t.Skipf("%s is missing: run scripts/build-test-images.sh", source)
+		testenv.SkipUnprepared(t, "%s is missing: run scripts/build-test-images.sh", source)
 	}
 	sourceID := docker(t, "image", "inspect", "--format", "{{.Id}}", source)
 	dir := outDir(t)

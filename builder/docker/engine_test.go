@@ -34,7 +34,7 @@ func engine(t testing.TB) *EngineDriver {
 		if testenv.InCI() {
 			t.Fatalf("%s missing in CI: %v (scripts/build-test-images.sh builds it)", testImage, err)
 		}
-		t.Skipf("%s missing: run scripts/build-test-images.sh (%v)", testImage, err)
+		testenv.SkipUnprepared(t, "%s missing: run scripts/build-test-images.sh (%v)", testImage, err)
 	}
 	return d
 }

@@ -146,7 +146,7 @@ func TestReconnect(t *testing.T) {
 func TestPasswordAuth(t *testing.T) {
 	s := testenv.RequireSSHD(t)
 	if s.PasswordUser == "" {
-		t.Skip("the test sshd has no password user")
+		testenv.SkipUnprepared(t, "the test sshd has no password user (scripts/ci-setup.sh makes one)")
 	}
 	cc, err := ClientConfig(s.PasswordUser, AuthOptions{Password: s.Password})
 	if err != nil {

@@ -136,7 +136,7 @@ func registry(t *testing.T) string {
 		if testenv.InCI() {
 			t.Fatalf("CI=true but no test registry answers at %q (scripts/start-test-registry.sh)", addr)
 		}
-		t.Skip("no test registry: run scripts/start-test-registry.sh")
+		testenv.SkipUnprepared(t, "no test registry: run scripts/start-test-registry.sh")
 	}
 	return addr
 }
@@ -152,7 +152,7 @@ func TestPushToRegistry(t *testing.T) {
 	const base = "kiln-test/busybox:latest"
 	info, err := d.InspectImage(t.Context(), base)
 	if err != nil {
-		t.Skipf("%s missing: run scripts/build-test-images.sh", base)
+		testenv.SkipUnprepared(t, "%s missing: run scripts/build-test-images.sh", base)
 	}
 	repo := fmt.Sprintf("%s/kiln-test/pushed-%d", addr, time.Now().UnixNano())
 	t.Cleanup(func() {

@@ -71,7 +71,7 @@ func TestSaveEngine(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := d.InspectImage(t.Context(), ref); err != nil {
-		t.Skipf("%s missing: run scripts/build-test-images.sh", ref)
+		testenv.SkipUnprepared(t, "%s missing: run scripts/build-test-images.sh", ref)
 	}
 	path := filepath.Join(t.TempDir(), "busybox.tar")
 	p := &PostProcessor{}

@@ -107,7 +107,7 @@ func TestTagEngine(t *testing.T) {
 	}
 	const base = "kiln-test/busybox:latest"
 	if _, err := d.InspectImage(t.Context(), base); err != nil {
-		t.Skipf("%s missing: run scripts/build-test-images.sh", base)
+		testenv.SkipUnprepared(t, "%s missing: run scripts/build-test-images.sh", base)
 	}
 	repo := fmt.Sprintf("kiln-test/dockertag-%d", time.Now().UnixNano())
 	t.Cleanup(func() {

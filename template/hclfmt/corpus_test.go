@@ -204,7 +204,7 @@ func TestCorpusTree(t *testing.T) {
 func TestCorpusDiffMatchesDiffTool(t *testing.T) {
 	dir := corpusDir(t)
 	if _, err := exec.LookPath("diff"); err != nil {
-		t.Skip("no diff tool to compare with")
+		testenv.SkipUnprepared(t, "no diff tool to compare with (diffutils)")
 	}
 	var n, same int
 	for _, r := range readFMT(t, dir) {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kilnbuild/kiln/internal/testenv"
 	"github.com/kilnbuild/kiln/template/hclfmt"
 )
 
@@ -103,7 +104,7 @@ func prefixed(p, s string) string {
 // short edit scripts, where the choice must be diff's).
 func TestUnifiedDiffMatchesDiffTool(t *testing.T) {
 	if _, err := exec.LookPath("diff"); err != nil {
-		t.Skip("no diff tool to compare with")
+		testenv.SkipUnprepared(t, "no diff tool to compare with (diffutils)")
 	}
 	rng := rand.New(rand.NewSource(7))
 	words := []string{"a = 1\n", "b = 2\n", "c\n", "}\n", "\n", "source \"x\" \"y\" {\n", "  k = v\n"}
