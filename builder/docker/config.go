@@ -1,6 +1,7 @@
 package docker
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"maps"
@@ -12,6 +13,7 @@ import (
 	"github.com/go-viper/mapstructure/v2"
 	"github.com/zclconf/go-cty/cty"
 
+	"github.com/kilnbuild/kiln/awsaccess"
 	"github.com/kilnbuild/kiln/sdk"
 	"github.com/kilnbuild/kiln/sdk/config"
 	"github.com/kilnbuild/kiln/sdk/interpolate"
@@ -76,14 +78,11 @@ type Config struct {
 	LoginPassword string `mapstructure:"login_password"`
 	LoginServer   string `mapstructure:"login_server"`
 
-	// EcrLogin and the aws_* keys are recognised so templates get a clear
-	// error, not an unknown-key one.
-	EcrLogin             bool   `mapstructure:"ecr_login"`
-	AwsAccessKey         string `mapstructure:"aws_access_key"`
-	AwsSecretKey         string `mapstructure:"aws_secret_key"`
-	AwsToken             string `mapstructure:"aws_token"`
-	AwsProfile           string `mapstructure:"aws_profile"`
-	AwsForceUsePublicEcr bool   `mapstructure:"aws_force_use_public_ecr"`
+	// EcrLogin logs in to the Amazon ECR registry login_server (with an
+	// authorization token fetched with the aws_* keys) to pull the image;
+	// login, login_username and login_password are then ignored.
+	EcrLogin bool             `mapstructure:"ecr_login"`
+	AWS      awsaccess.Config `mapstructure:",squash"`
 }
 
 // BuildConfig is the `build {}` block: a Dockerfile build of the base image.
@@ -217,7 +216,6 @@ func (c *Config) prepare(raws ...any) (warnings []string, err error) {
 		if c.LoginServer == "" {
 			errs = append(errs, errors.New("ECR login requires login server to be provided"))
 		}
-		errs = append(errs, errors.New("ecr_login is not supported by kiln: set login = true with login_username = \"AWS\" and login_password from `aws ecr get-login-password`"))
 	}
 	if c.DockerPath != "" {
 		warnings = append(warnings, "docker_path is ignored: kiln talks to the Docker Engine API directly")
@@ -348,10 +346,24 @@ func expandHome(p string) string {
 	return p
 }
 
-// registryAuth returns the credentials for pulls, or nil.
-func (c *Config) registryAuth() *RegistryAuth {
-	if !c.Login {
-		return nil
+// registryAuth returns the credentials for pulls, or nil: with
+// ecr_login, a token fetched from ECR for login_server.
+func (c *Config) registryAuth(ctx context.Context) (*RegistryAuth, error) {
+	if c.EcrLogin {
+		return ECRAuth(ctx, c.AWS, c.LoginServer)
 	}
-	return &RegistryAuth{Server: c.LoginServer, Username: c.LoginUsername, Password: c.LoginPassword}
+	if !c.Login {
+		return nil, nil
+	}
+	return &RegistryAuth{Server: c.LoginServer, Username: c.LoginUsername, Password: c.LoginPassword}, nil
+}
+
+// ECRAuth returns the credentials that log in to the Amazon ECR registry
+// server, fetched with the AWS access aws.
+func ECRAuth(ctx context.Context, aws awsaccess.Config, server string) (*RegistryAuth, error) {
+	user, password, err := aws.ECRLogin(ctx, server)
+	if err != nil {
+		return nil, fmt.Errorf("ecr login: %w", err)
+	}
+	return &RegistryAuth{Server: server, Username: user, Password: password}, nil
 }

@@ -64,7 +64,6 @@ func TestPrepareErrors(t *testing.T) {
 		{map[string]any{"image": "x", "export_path": dir}, "export_path must be a file, not a directory"},
 		{map[string]any{"commit": true}, "missing 'image' attribute or 'build' section"},
 		{map[string]any{"image": "x", "commit": true, "ecr_login": true}, "ECR login requires login server"},
-		{map[string]any{"image": "x", "commit": true, "ecr_login": true, "login_server": "r"}, "ecr_login is not supported by kiln"},
 		{map[string]any{"image": "x", "commit": true, "windows_container": true}, "Windows containers are not supported"},
 		{map[string]any{"image": "x", "commit": true, "communicator": "ssh"}, `communicator "ssh" is not supported`},
 		{map[string]any{"image": "x", "commit": true, "run_command": []any{"-d", "--publish", "80:80", "{{.Image}}"}}, "docker run flag --publish is not supported"},
@@ -104,7 +103,7 @@ func TestPrepareBuildBlock(t *testing.T) {
 func TestBuilderConfigSpecAndGeneratedVars(t *testing.T) {
 	b := New()
 	spec := b.ConfigSpec()
-	for _, k := range []string{"image", "commit", "run_command", "build", "fix_upload_owner", "login_password", "ecr_login", "packer_build_name"} {
+	for _, k := range []string{"image", "commit", "run_command", "build", "fix_upload_owner", "login_password", "ecr_login", "aws_access_key", "aws_force_use_public_ecr", "packer_build_name"} {
 		if _, ok := spec[k]; !ok {
 			t.Errorf("ConfigSpec has no %q", k)
 		}

@@ -31,7 +31,13 @@ func (StepPull) Run(ctx context.Context, state *multistep.State) multistep.Actio
 	u := ui(state)
 	if cfg.Pull {
 		u.Say(fmt.Sprintf("Pulling Docker image: %s", cfg.Image))
-		auth := cfg.registryAuth()
+		if cfg.EcrLogin {
+			u.Message("Fetching ECR credentials...")
+		}
+		auth, err := cfg.registryAuth(ctx)
+		if err != nil {
+			return multistep.HaltWith(state, err)
+		}
 		if auth != nil {
 			u.Message("Logging in...")
 			if err := drv.Login(ctx, *auth); err != nil {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/kilnbuild/kiln/awsaccess/awstest"
 	"github.com/kilnbuild/kiln/multistep"
 	"github.com/kilnbuild/kiln/sdk"
 	"github.com/kilnbuild/kiln/sdk/commonsteps"
@@ -135,6 +136,48 @@ func TestStepPullWithLogin(t *testing.T) {
 	}
 	if gotAuth == nil || *gotAuth != (RegistryAuth{Server: "reg.example:5000", Username: "u", Password: "p"}) || gotPlatform != "linux/amd64" {
 		t.Errorf("pull auth %+v platform %q", gotAuth, gotPlatform)
+	}
+}
+
+// With ecr_login the pull logs in with a token fetched from ECR for
+// login_server (Packer's docker builder does the same).
+func TestStepPullWithECRLogin(t *testing.T) {
+	aws := awstest.Serve(t, map[string]awstest.Answer{awstest.TargetECRToken: awstest.ECRAnswer("AWS", "ecr-password")})
+	const server = "123456789012.dkr.ecr.us-west-2.amazonaws.com"
+	state, fake, u := testState(t, map[string]any{
+		"pull": true, "ecr_login": true, "login_server": server,
+		"image": server + "/base:1",
+	})
+	var gotAuth *RegistryAuth
+	fake.PullImageFunc = func(_ context.Context, _, _ string, auth *RegistryAuth, _ func(string)) error {
+		gotAuth = auth
+		return nil
+	}
+	if a := (StepPull{}).Run(t.Context(), state); a != multistep.Continue {
+		t.Fatal(multistep.Err(state))
+	}
+	want := RegistryAuth{Server: server, Username: "AWS", Password: "ecr-password"}
+	if gotAuth == nil || *gotAuth != want {
+		t.Errorf("pull auth %+v, want %+v", gotAuth, want)
+	}
+	if d := cmp.Diff([]string{"Login", "PullImage", "InspectImage"}, fake.Calls()); d != "" {
+		t.Errorf("calls (-want +got):\n%s", d)
+	}
+	if !slices.Contains(u.out, "msg: Fetching ECR credentials...") {
+		t.Errorf("ui %q", u.out)
+	}
+	if c := aws.Last(); !strings.Contains(c.Auth, "Credential=AKIDENV/") || !strings.Contains(c.Auth, "/us-west-2/ecr/") {
+		t.Errorf("ECR call %+v", c)
+	}
+
+	// ECR's refusal stops the build before the pull.
+	awstest.Serve(t, nil)
+	state, fake, _ = testState(t, map[string]any{"pull": true, "ecr_login": true, "login_server": server})
+	if a := (StepPull{}).Run(t.Context(), state); a != multistep.Halt || !strings.Contains(fmt.Sprint(multistep.Err(state)), "ecr login: get an ECR authorization token") {
+		t.Fatalf("halted with %v", multistep.Err(state))
+	}
+	if slices.Contains(fake.Calls(), "PullImage") {
+		t.Error("pulled without ECR credentials")
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2/hcldec"
 
+	"github.com/kilnbuild/kiln/awsaccess"
 	"github.com/kilnbuild/kiln/builder/docker"
 	"github.com/kilnbuild/kiln/sdk"
 	"github.com/kilnbuild/kiln/sdk/config"
@@ -28,12 +29,11 @@ type Config struct {
 	// Platform is accepted for compatibility; a local image has one.
 	Platform string `mapstructure:"platform"`
 
-	EcrLogin             bool   `mapstructure:"ecr_login"`
-	AwsAccessKey         string `mapstructure:"aws_access_key"`
-	AwsSecretKey         string `mapstructure:"aws_secret_key"`
-	AwsToken             string `mapstructure:"aws_token"`
-	AwsProfile           string `mapstructure:"aws_profile"`
-	AwsForceUsePublicEcr bool   `mapstructure:"aws_force_use_public_ecr"`
+	// EcrLogin logs in to the Amazon ECR registry login_server for the
+	// push, with a token fetched with the aws_* keys; login,
+	// login_username and login_password are then ignored.
+	EcrLogin bool             `mapstructure:"ecr_login"`
+	AWS      awsaccess.Config `mapstructure:",squash"`
 
 	// KeepInputArtifact is applied by core.
 	KeepInputArtifact *bool `mapstructure:"keep_input_artifact"`
@@ -66,7 +66,6 @@ func (p *PostProcessor) Configure(raws ...any) error {
 		if c.LoginServer == "" {
 			errs = append(errs, errors.New("ECR login requires login server to be provided"))
 		}
-		errs = append(errs, errors.New("ecr_login is not supported by kiln: set login = true with login_username = \"AWS\" and login_password from `aws ecr get-login-password`"))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return err
@@ -92,8 +91,16 @@ func (p *PostProcessor) PostProcess(ctx context.Context, ui sdk.Ui, in sdk.Artif
 		return nil, false, false, err
 	}
 	var auth *docker.RegistryAuth
-	if p.config.Login {
+	switch {
+	case p.config.EcrLogin:
+		ui.Message("Fetching ECR credentials...")
+		if auth, err = docker.ECRAuth(ctx, p.config.AWS, p.config.LoginServer); err != nil {
+			return nil, false, false, err
+		}
+	case p.config.Login:
 		auth = &docker.RegistryAuth{Server: p.config.LoginServer, Username: p.config.LoginUsername, Password: p.config.LoginPassword}
+	}
+	if auth != nil {
 		ui.Message("Logging in...")
 		if err := drv.Login(ctx, *auth); err != nil {
 			return nil, false, false, err

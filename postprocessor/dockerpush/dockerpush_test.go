@@ -15,6 +15,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/kilnbuild/kiln/awsaccess/awstest"
 	"github.com/kilnbuild/kiln/builder/docker"
 	"github.com/kilnbuild/kiln/internal/testenv"
 	"github.com/kilnbuild/kiln/postprocessor/dockertag"
@@ -90,8 +91,62 @@ func TestPushErrors(t *testing.T) {
 	if _, _, _, err := p.PostProcess(t.Context(), testUi{}, &docker.ExportArtifact{}); err == nil || !strings.Contains(err.Error(), "unknown artifact type") {
 		t.Errorf("export artifact: %v", err)
 	}
-	if err := (&PostProcessor{}).Configure(map[string]any{"ecr_login": true, "login_server": "x"}); err == nil || !strings.Contains(err.Error(), "not supported") {
-		t.Errorf("ecr_login: %v", err)
+	if err := (&PostProcessor{}).Configure(map[string]any{"ecr_login": true}); err == nil || !strings.Contains(err.Error(), "ECR login requires login server to be provided") {
+		t.Errorf("ecr_login without login_server: %v", err)
+	}
+}
+
+// With ecr_login, the push logs in with a token from ECR for login_server's
+// account and region (fetched with the template's aws_* keys), and
+// login_username/login_password are ignored, as in Packer.
+func TestPushECRLogin(t *testing.T) {
+	aws := awstest.Serve(t, map[string]awstest.Answer{awstest.TargetECRToken: awstest.ECRAnswer("AWS", "ecr-password")})
+	var logins []docker.RegistryAuth
+	var auths []*docker.RegistryAuth
+	fake := &docker.FakeDriver{
+		LoginFunc: func(_ context.Context, a docker.RegistryAuth) error {
+			logins = append(logins, a)
+			return nil
+		},
+		PushImageFunc: func(_ context.Context, _ string, a *docker.RegistryAuth, _ func(string)) (string, error) {
+			auths = append(auths, a)
+			return "sha256:d", nil
+		},
+	}
+	const server = "https://123456789012.dkr.ecr.eu-west-1.amazonaws.com/"
+	p := &PostProcessor{Driver: fake}
+	if err := p.Configure(map[string]any{
+		"ecr_login": true, "login_server": server, "aws_access_key": "AKIDTEMPLATE", "aws_secret_key": "s",
+		"login": true, "login_username": "ignored", "login_password": "ignored",
+	}); err != nil {
+		t.Fatal(err)
+	}
+	in := &docker.ImportArtifact{BuilderIdValue: docker.BuilderIdTag, IdValue: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1"}
+	if _, _, _, err := p.PostProcess(t.Context(), testUi{}, in); err != nil {
+		t.Fatal(err)
+	}
+	want := docker.RegistryAuth{Server: server, Username: "AWS", Password: "ecr-password"}
+	if d := cmp.Diff([]docker.RegistryAuth{want}, logins); d != "" {
+		t.Errorf("logins (-want +got):\n%s", d)
+	}
+	if len(auths) != 1 || auths[0] == nil || *auths[0] != want {
+		t.Errorf("push auth %v, want %+v", auths, want)
+	}
+	c := aws.Last()
+	if c.Target != awstest.TargetECRToken || !strings.Contains(c.Auth, "Credential=AKIDTEMPLATE/") || !strings.Contains(c.Auth, "/eu-west-1/ecr/") {
+		t.Errorf("ECR call %+v", c)
+	}
+
+	// A login_server that is not ECR fails before anything is pushed.
+	auths = nil
+	if err := p.Configure(map[string]any{"ecr_login": true, "login_server": "registry.example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, _, err := p.PostProcess(t.Context(), testUi{}, in); err == nil || !strings.Contains(err.Error(), "ecr login: failed to parse the ECR URL") {
+		t.Errorf("not an ECR server: %v", err)
+	}
+	if len(auths) != 0 {
+		t.Errorf("pushed after a failed ECR login")
 	}
 }
 
