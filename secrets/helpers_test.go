@@ -8,6 +8,8 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"io"
+	"log"
 	"math/big"
 	"net"
 	"net/http"
@@ -98,12 +100,17 @@ func clientCert(t *testing.T) (certFile, keyFile string, pool *x509.CertPool) {
 	return certFile, keyFile, pool
 }
 
-// newMTLSServer starts a TLS server that requires a client certificate
-// pool trusts.
-func newMTLSServer(t *testing.T, h http.Handler, pool *x509.CertPool) *httptest.Server {
+// newTLSServer starts a TLS test server for h that does not log failed
+// handshakes. With a pool, it requires a client certificate the pool
+// trusts; connState, when set, sees the connections.
+func newTLSServer(t *testing.T, h http.Handler, pool *x509.CertPool, connState func(net.Conn, http.ConnState)) *httptest.Server {
 	t.Helper()
 	ts := httptest.NewUnstartedServer(h)
-	ts.TLS = &tls.Config{ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: pool}
+	ts.Config.ErrorLog = log.New(io.Discard, "", 0)
+	ts.Config.ConnState = connState
+	if pool != nil {
+		ts.TLS = &tls.Config{ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: pool}
+	}
 	ts.StartTLS()
 	t.Cleanup(ts.Close)
 	return ts

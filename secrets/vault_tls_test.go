@@ -5,7 +5,6 @@ import (
 	"encoding/pem"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"strings"
 	"sync/atomic"
@@ -16,14 +15,11 @@ func TestVaultTLS(t *testing.T) {
 	f := newFakeVault()
 	clearEnv(t)
 	var conns atomic.Int32 // connections opened, to see there are no retries
-	ts := httptest.NewUnstartedServer(f)
-	ts.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+	ts := newTLSServer(t, f, nil, func(_ net.Conn, s http.ConnState) {
 		if s == http.StateNew {
 			conns.Add(1)
 		}
-	}
-	ts.StartTLS()
-	defer ts.Close()
+	})
 	dir := t.TempDir()
 	ca := writePEM(t, dir, ts.Certificate())
 	caPEM := string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ts.Certificate().Raw}))
@@ -77,7 +73,7 @@ func TestVaultClientCertificate(t *testing.T) {
 	clearEnv(t)
 	f := newFakeVault()
 	certFile, keyFile, pool := clientCert(t)
-	ts := newMTLSServer(t, f, pool)
+	ts := newTLSServer(t, f, pool, nil)
 	ca := writePEM(t, t.TempDir(), ts.Certificate())
 	setEnv(t, map[string]string{"VAULT_ADDR": ts.URL, "VAULT_TOKEN": f.token, "VAULT_CACERT": ca, "VAULT_MAX_RETRIES": "0"})
 
@@ -96,8 +92,7 @@ func TestVaultClientCertificate(t *testing.T) {
 func TestVaultRedirectDowngrade(t *testing.T) {
 	f := newFakeVault()
 	active := startVault(t, f)
-	standby := httptest.NewTLSServer(redirectTo(active.URL))
-	defer standby.Close()
+	standby := newTLSServer(t, redirectTo(active.URL), nil, nil)
 	setEnv(t, map[string]string{"VAULT_ADDR": standby.URL, "VAULT_SKIP_VERIFY": "true"})
 	_, err := Vault(context.Background(), "secret/data/app", "user")
 	checkResult(t, "", err, "", "the redirect would downgrade https to http", nil, f.token)
