@@ -129,11 +129,13 @@ func Functions(basedir string) map[string]function.Function {
 		"convert": typeexpr.ConvertFunc,
 		"try":     tryfunc.TryFunc,
 
+		// contextual: secret stores
+		"consul_key": ConsulKeyFunc,
+		"vault":      VaultFunc,
+
 		// contextual: secret stores kiln does not reach
 		"aws_secretsmanager":     unsupported("aws_secretsmanager", "AWS Secrets Manager", 2),
 		"aws_secretsmanager_raw": unsupported("aws_secretsmanager_raw", "AWS Secrets Manager", 1),
-		"consul_key":             unsupported("consul_key", "Consul", 1),
-		"vault":                  unsupported("vault", "Vault", 2),
 	}
 	funcs["templatefile"] = makeTemplateFileFunc(basedir, func() map[string]function.Function { return funcs })
 	return funcs

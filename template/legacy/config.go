@@ -13,6 +13,7 @@ import (
 	goversion "github.com/hashicorp/go-version"
 
 	"github.com/kilnbuild/kiln/sdk/interpolate"
+	"github.com/kilnbuild/kiln/secrets"
 	"github.com/kilnbuild/kiln/version"
 )
 
@@ -68,13 +69,15 @@ func ReadVarFile(path string) (map[string]string, error) {
 }
 
 // context is the interpolation context of the template itself (variables,
-// build names, max_retries).
+// build names, max_retries). Its secret readers reach Vault and Consul;
+// {{ vault }} and {{ consul_key }} call them in variable values only.
 func (c *Config) context() *interpolate.Context {
 	return &interpolate.Context{
 		TemplatePath:      c.Template.Path,
 		UserVariables:     c.Variables,
 		CorePackerVersion: c.CoreVersion,
 		Getenv:            c.Getenv,
+		Secrets:           secrets.Readers(),
 	}
 }
 
