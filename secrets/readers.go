@@ -3,11 +3,13 @@ package secrets
 import (
 	"context"
 
+	"github.com/kilnbuild/kiln/awsaccess"
 	"github.com/kilnbuild/kiln/sdk/interpolate"
 )
 
-// Readers returns the readers legacy JSON templates' {{ vault }} and
-// {{ consul_key }} call. The AWS Secrets Manager readers are left nil.
+// Readers returns the readers legacy JSON templates' {{ vault }},
+// {{ consul_key }}, {{ aws_secretsmanager }} and
+// {{ aws_secretsmanager_raw }} call.
 func Readers() interpolate.SecretReaders {
 	return interpolate.SecretReaders{
 		Consul: func(key string) (string, error) {
@@ -15,6 +17,12 @@ func Readers() interpolate.SecretReaders {
 		},
 		Vault: func(path, key string) (string, error) {
 			return Vault(context.Background(), path, key)
+		},
+		AWSSecret: func(name, key string) (string, error) {
+			return awsaccess.SecretValue(context.Background(), name, key)
+		},
+		AWSSecretRaw: func(name string) (string, error) {
+			return awsaccess.SecretString(context.Background(), name)
 		},
 	}
 }

@@ -2,7 +2,6 @@ package funcs
 
 import (
 	"errors"
-	"fmt"
 	"math/big"
 	"strings"
 
@@ -271,20 +270,3 @@ var StrContainsFunc = function.New(&function.Spec{
 		return cty.BoolVal(strings.Contains(args[0].AsString(), args[1].AsString())), nil
 	},
 })
-
-// unsupported is a function kiln knows by name but does not provide: it
-// fails with a clear message instead of "Call to unknown function".
-func unsupported(name, service string, params int) function.Function {
-	ps := make([]function.Parameter, params)
-	for i := range ps {
-		ps[i] = function.Parameter{Name: fmt.Sprintf("arg%d", i), Type: cty.DynamicPseudoType, AllowNull: true, AllowDynamicType: true}
-	}
-	return function.New(&function.Spec{
-		Description: "Not supported by kiln.",
-		Params:      ps,
-		Type:        function.StaticReturnType(cty.String),
-		Impl: func([]cty.Value, cty.Type) (cty.Value, error) {
-			return cty.NilVal, fmt.Errorf("%s is not supported by kiln: it does not read secrets from %s; pass the value with -var, -var-file or PKR_VAR_ instead", name, service)
-		},
-	})
-}

@@ -134,8 +134,8 @@ func Functions(basedir string) map[string]function.Function {
 		"vault":      VaultFunc,
 
 		// contextual: secret stores kiln does not reach
-		"aws_secretsmanager":     unsupported("aws_secretsmanager", "AWS Secrets Manager", 2),
-		"aws_secretsmanager_raw": unsupported("aws_secretsmanager_raw", "AWS Secrets Manager", 1),
+		"aws_secretsmanager":     AWSSecretsManagerFunc,
+		"aws_secretsmanager_raw": AWSSecretsManagerRawFunc,
 	}
 	funcs["templatefile"] = makeTemplateFileFunc(basedir, func() map[string]function.Function { return funcs })
 	return funcs

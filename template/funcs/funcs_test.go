@@ -422,7 +422,9 @@ func TestFunctions(t *testing.T) {
 		{expr: `consul_key()`, err: "Not enough function arguments"},
 		{expr: `consul_key(null)`, err: "argument must not be null"},
 		{expr: `aws_secretsmanager_raw()`, err: "Not enough function arguments"},
+		{expr: `aws_secretsmanager_raw(null)`, err: "argument must not be null"},
 		{expr: `aws_secretsmanager()`, err: "Not enough function arguments"},
+		{expr: `aws_secretsmanager(null, "k")`, err: "argument must not be null"},
 
 		// Where go-cty's functions panic, kiln's fail plainly.
 		{expr: `log(-1, 10)`, err: "the logarithm is not a real number"},
@@ -434,9 +436,6 @@ func TestFunctions(t *testing.T) {
 		{expr: `sum([1/0, -1/0])`, err: "cannot sum infinities of opposite signs"},
 		{expr: `sum([1/0, 1])`, want: cty.PositiveInfinity},
 
-		// secret stores kiln does not read
-		{expr: `aws_secretsmanager("s", null)`, err: "aws_secretsmanager is not supported by kiln"},
-		{expr: `aws_secretsmanager_raw("s")`, err: "aws_secretsmanager_raw is not supported by kiln"},
 	}
 	// Every function has a normal case, an edge case (two that evaluate)
 	// and an error.
@@ -453,7 +452,7 @@ func TestFunctions(t *testing.T) {
 		}
 	}
 	// The functions that read secret stores only fail here: they read
-	// fake stores in TestSecretFunctions, or none (AWS).
+	// fake stores in TestSecretFunctions and TestAWSSecretsManager.
 	neverEvaluate := map[string]bool{"aws_secretsmanager": true, "aws_secretsmanager_raw": true, "consul_key": true, "vault": true}
 	for name := range Functions(".") {
 		if neverEvaluate[name] {

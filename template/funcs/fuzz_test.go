@@ -23,7 +23,7 @@ var bigNumber = regexp.MustCompile(`[0-9]{4,}|[0-9][eE]`)
 //	go test -run '^$' -fuzz=FuzzFunctions -fuzztime=10m ./template/funcs/
 func FuzzFunctions(f *testing.F) {
 	lib := Functions("testdata")
-	for _, name := range []string{"file", "filebase64", "fileexists", "fileset", "templatefile", "bcrypt", "vault", "consul_key"} {
+	for _, name := range []string{"file", "filebase64", "fileexists", "fileset", "templatefile", "bcrypt", "vault", "consul_key", "aws_secretsmanager", "aws_secretsmanager_raw"} {
 		delete(lib, name)
 	}
 	names := make([]string, 0, len(lib))
