@@ -435,7 +435,6 @@ func TestFunctions(t *testing.T) {
 		{expr: `indent(0, "a\nb")`, want: cty.StringVal("a\nb")},
 		{expr: `sum([1/0, -1/0])`, err: "cannot sum infinities of opposite signs"},
 		{expr: `sum([1/0, 1])`, want: cty.PositiveInfinity},
-
 	}
 	// Every function has a normal case, an edge case (two that evaluate)
 	// and an error.
