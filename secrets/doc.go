@@ -1,6 +1,7 @@
 // Package secrets reads values from the secret stores Packer's template
 // functions reach: a key of a HashiCorp Vault secret (the vault function)
-// and a HashiCorp Consul key (the consul_key function).
+// and a HashiCorp Consul key (the consul_key function). Readers also hands
+// legacy templates the AWS Secrets Manager reads of package awsaccess.
 //
 // Both talk to their service's HTTP API with net/http and are configured
 // by the environment variables the services' own clients read (VAULT_ADDR,

@@ -130,10 +130,8 @@ func Functions(basedir string) map[string]function.Function {
 		"try":     tryfunc.TryFunc,
 
 		// contextual: secret stores
-		"consul_key": ConsulKeyFunc,
-		"vault":      VaultFunc,
-
-		// contextual: secret stores kiln does not reach
+		"consul_key":             ConsulKeyFunc,
+		"vault":                  VaultFunc,
 		"aws_secretsmanager":     AWSSecretsManagerFunc,
 		"aws_secretsmanager_raw": AWSSecretsManagerRawFunc,
 	}

@@ -69,8 +69,9 @@ func ReadVarFile(path string) (map[string]string, error) {
 }
 
 // context is the interpolation context of the template itself (variables,
-// build names, max_retries). Its secret readers reach Vault and Consul;
-// {{ vault }} and {{ consul_key }} call them in variable values only.
+// build names, max_retries). Its secret readers reach Vault, Consul and
+// AWS Secrets Manager; {{ vault }}, {{ consul_key }} and
+// {{ aws_secretsmanager }} call them in variable values only.
 func (c *Config) context() *interpolate.Context {
 	return &interpolate.Context{
 		TemplatePath:      c.Template.Path,
