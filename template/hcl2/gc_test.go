@@ -4,6 +4,8 @@ import (
 	"math"
 	"runtime/debug"
 	"testing"
+
+	"github.com/kilnbuild/kiln/internal/gctune"
 )
 
 func TestRaiseGC(t *testing.T) {
@@ -18,8 +20,8 @@ func TestRaiseGC(t *testing.T) {
 	restoreA := raiseGC()
 	restoreB := raiseGC() // a load that overlaps
 	p, limit := current()
-	if p != -1 || limit > runtimeMemory()+loadHeadroom || limit < loadHeadroom {
-		t.Fatalf("while loading: GC percent %d, limit %d, want off and %d more than the runtime's %d", p, limit, loadHeadroom, runtimeMemory())
+	if p != -1 || limit > gctune.RuntimeMemory()+loadHeadroom || limit < loadHeadroom {
+		t.Fatalf("while loading: GC percent %d, limit %d, want off and %d more than the runtime's %d", p, limit, loadHeadroom, gctune.RuntimeMemory())
 	}
 	restoreA()
 	if p, l := current(); p != -1 || l != limit {
