@@ -20,71 +20,62 @@ import (
 // with their values, then each build's sources, provisioners and
 // post-processors.
 func Inspect(ctx context.Context, path string, opts template.Options) (*template.Template, string, hcl.Diagnostics) {
-	opts.SyntaxOnly = false
-	opts.EvaluateDatasources = true
-	l := newLoader(ctx, path, opts)
-	t := &template.Template{Kind: template.HCL2, Path: path, Files: l.parser.Files()}
-	diags := l.parse()
-	if diags.HasErrors() {
+	t, in, diags := InspectData(ctx, path, opts)
+	if in == nil {
 		return t, "", diags
 	}
-	_ = l.initialize()
-	t.Sensitive = l.secrets
+	return t, in.text(), diags
+}
 
+// text is Packer's HCL2 inspection text of in.
+func (in *Inspection) text() string {
 	var b strings.Builder
 	b.WriteString("Packer Inspect: HCL2 mode\n\n")
 	b.WriteString("> input-variables:\n\n")
-	vars := append([]*variable(nil), l.variables.order...)
-	sort.Slice(vars, func(i, j int) bool { return vars[i].name < vars[j].name })
-	for _, v := range vars {
-		fmt.Fprintf(&b, "var.%s: %s\n", v.name, quote(printable(v.value())))
+	for _, v := range in.Variables {
+		fmt.Fprintf(&b, "var.%s: %s\n", v.Name, quote(printable(v.Value)))
 	}
 	b.WriteString("\n> local-variables:\n\n")
-	names := make([]string, 0, len(l.localVals))
-	for n := range l.localVals {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		fmt.Fprintf(&b, "local.%s: %s\n", n, quote(printable(l.localVals[n])))
+	for _, v := range in.Locals {
+		fmt.Fprintf(&b, "local.%s: %s\n", v.Name, quote(printable(v.Value)))
 	}
 	b.WriteString("\n> builds:\n")
-	for i, bd := range l.buildDefs {
-		name := bd.name
+	for i, bd := range in.Builds {
+		name := bd.Name
 		if name == "" {
 			name = fmt.Sprintf("<unnamed build %d>", i)
 		}
 		fmt.Fprintf(&b, "\n  > %s:\n", name)
-		if bd.description != "" {
-			fmt.Fprintf(&b, "\n  > Description: %s\n", bd.description)
+		if bd.Description != "" {
+			fmt.Fprintf(&b, "\n  > Description: %s\n", bd.Description)
 		}
 		b.WriteString("\n    sources:\n")
-		if len(bd.sources) == 0 {
+		if len(bd.Sources) == 0 {
 			b.WriteString("\n      <no source>\n")
 		}
-		for _, s := range bd.sources {
+		for _, s := range bd.Sources {
 			fmt.Fprintf(&b, "\n      %s\n", s)
 		}
 		b.WriteString("\n    provisioners:\n\n")
-		if len(bd.provisioners) == 0 {
+		if len(bd.Provisioners) == 0 {
 			b.WriteString("      <no provisioner>\n")
 		}
-		for _, p := range bd.provisioners {
-			fmt.Fprintf(&b, "      %s\n", dotted(p.typ, p.name))
+		for _, p := range bd.Provisioners {
+			fmt.Fprintf(&b, "      %s\n", p)
 		}
 		b.WriteString("\n    post-processors:\n")
-		if len(bd.postProcessors) == 0 {
+		if len(bd.PostProcessors) == 0 {
 			b.WriteString("\n      <no post-processor>\n")
 		}
-		for i, chain := range bd.postProcessors {
+		for i, chain := range bd.PostProcessors {
 			fmt.Fprintf(&b, "\n      %d:\n", i)
 			for _, pp := range chain {
-				fmt.Fprintf(&b, "        %s\n", dotted(pp.typ, pp.name))
+				fmt.Fprintf(&b, "        %s\n", pp)
 			}
 		}
 	}
 	b.WriteString("\n")
-	return t, b.String(), diags
+	return b.String()
 }
 
 func dotted(typ, name string) string {
