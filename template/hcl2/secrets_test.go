@@ -1,15 +1,13 @@
 package hcl2_test
 
 import (
-	"encoding/json"
-	"net/http"
-	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/hcl/v2"
 
+	"github.com/kilnbuild/kiln/secrets/secretstest"
 	"github.com/kilnbuild/kiln/template"
 )
 
@@ -18,28 +16,11 @@ import (
 // them.
 func fakeStores(t *testing.T) {
 	t.Helper()
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		switch {
-		case r.URL.Path == "/v1/kv/app/region":
-			_ = json.NewEncoder(w).Encode([]map[string]any{{"Key": "app/region", "Value": []byte("eu-west-1")}})
-		case r.Header.Get("X-Vault-Token") != "hvs.hcl2":
-			w.WriteHeader(http.StatusForbidden)
-			_, _ = w.Write([]byte(`{"errors":["permission denied"]}`))
-		case r.URL.Path == "/v1/secret/data/db":
-			_, _ = w.Write([]byte(`{"data":{"data":{"user":"ada"},"metadata":{"version":1}}}`))
-		default:
-			w.WriteHeader(http.StatusNotFound)
-			_, _ = w.Write([]byte(`{"errors":[]}`))
-		}
-	}))
-	t.Cleanup(ts.Close)
-	for k, v := range map[string]string{
-		"VAULT_ADDR": ts.URL, "VAULT_TOKEN": "hvs.hcl2", "VAULT_AGENT_ADDR": "", "VAULT_NAMESPACE": "",
-		"CONSUL_HTTP_ADDR": ts.URL, "CONSUL_HTTP_TOKEN": "", "CONSUL_HTTP_TOKEN_FILE": "",
-	} {
-		t.Setenv(k, v)
-	}
+	secretstest.Serve(t, secretstest.Stores{
+		VaultToken: "hvs.hcl2",
+		Vault:      map[string]map[string]string{"secret/data/db": {"user": "ada"}},
+		Consul:     map[string]string{"app/region": "eu-west-1"},
+	})
 }
 
 // vault and consul_key read Vault and Consul from locals, as in Packer.

@@ -1,15 +1,13 @@
 package legacy
 
 import (
-	"encoding/json"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/kilnbuild/kiln/sdk"
+	"github.com/kilnbuild/kiln/secrets/secretstest"
 	"github.com/kilnbuild/kiln/template"
 )
 
@@ -18,30 +16,12 @@ import (
 // them.
 func fakeStores(t *testing.T) {
 	t.Helper()
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		switch {
-		case r.URL.Path == "/v1/kv/app/region" && r.Header.Get("X-Consul-Token") == "consul-tok":
-			_ = json.NewEncoder(w).Encode([]map[string]any{{"Key": "app/region", "Value": []byte("eu-west-1")}})
-		case strings.HasPrefix(r.URL.Path, "/v1/kv/"):
-			w.WriteHeader(http.StatusNotFound)
-		case r.Header.Get("X-Vault-Token") != "hvs.legacy":
-			w.WriteHeader(http.StatusForbidden)
-			_, _ = w.Write([]byte(`{"errors":["permission denied"]}`))
-		case r.URL.Path == "/v1/secret/data/db":
-			_, _ = w.Write([]byte(`{"data":{"data":{"user":"ada","password":"s3cr3t"},"metadata":{"version":1}}}`))
-		default:
-			w.WriteHeader(http.StatusNotFound)
-			_, _ = w.Write([]byte(`{"errors":[]}`))
-		}
-	}))
-	t.Cleanup(ts.Close)
-	for k, v := range map[string]string{
-		"VAULT_ADDR": ts.URL, "VAULT_TOKEN": "hvs.legacy", "VAULT_AGENT_ADDR": "", "VAULT_NAMESPACE": "",
-		"CONSUL_HTTP_ADDR": ts.URL, "CONSUL_HTTP_TOKEN": "consul-tok", "CONSUL_HTTP_TOKEN_FILE": "",
-	} {
-		t.Setenv(k, v)
-	}
+	secretstest.Serve(t, secretstest.Stores{
+		VaultToken:  "hvs.legacy",
+		Vault:       map[string]map[string]string{"secret/data/db": {"user": "ada", "password": "s3cr3t"}},
+		ConsulToken: "consul-tok",
+		Consul:      map[string]string{"app/region": "eu-west-1"},
+	})
 }
 
 // {{ vault }} and {{ consul_key }} read Vault and Consul in variable
