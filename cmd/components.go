@@ -66,35 +66,15 @@ func componentGroups(reg *components.Registry) []componentGroup {
 	claimed := componentSet{}
 	var groups []componentGroup
 	for _, p := range hcl2.BundledPlugins(reg) {
-		set := componentSet{
-			Builders:       present(p.Builders, all.Builders),
-			Provisioners:   present(p.Provisioners, all.Provisioners),
-			PostProcessors: present(p.PostProcessors, all.PostProcessors),
-			Datasources:    present(p.Datasources, all.Datasources),
-		}
-		claimed = union(claimed, set)
+		set := componentSet{p.Builders, p.Provisioners, p.PostProcessors, p.Datasources}.with(all, present)
+		claimed = claimed.with(set, union)
 		groups = append(groups, componentGroup{title: p.Source + " v" + p.Version, set: set})
 	}
-	builtin := componentSet{
-		Builders:       present(packerBuiltins.Builders, all.Builders),
-		Provisioners:   present(packerBuiltins.Provisioners, all.Provisioners),
-		PostProcessors: present(packerBuiltins.PostProcessors, all.PostProcessors),
-		Datasources:    present(packerBuiltins.Datasources, all.Datasources),
-	}
-	missing := componentSet{
-		Builders:       absent(packerBuiltins.Builders, all.Builders),
-		Provisioners:   absent(packerBuiltins.Provisioners, all.Provisioners),
-		PostProcessors: absent(packerBuiltins.PostProcessors, all.PostProcessors),
-		Datasources:    absent(packerBuiltins.Datasources, all.Datasources),
-	}
-	claimed = union(claimed, builtin)
+	builtin := packerBuiltins.with(all, present)
+	missing := packerBuiltins.with(all, absent)
+	claimed = claimed.with(builtin, union)
 	groups = append(groups, componentGroup{title: "Packer built-in components", set: builtin, missing: missing})
-	own := componentSet{
-		Builders:       absent(all.Builders, claimed.Builders),
-		Provisioners:   absent(all.Provisioners, claimed.Provisioners),
-		PostProcessors: absent(all.PostProcessors, claimed.PostProcessors),
-		Datasources:    absent(all.Datasources, claimed.Datasources),
-	}
+	own := all.with(claimed, absent)
 	if !own.empty() {
 		groups = append(groups, componentGroup{title: "kiln's own components", set: own})
 	}
@@ -123,21 +103,24 @@ func absent(want, have []string) []string {
 	return out
 }
 
-func union(a, b componentSet) componentSet {
-	merge := func(x, y []string) []string {
-		out := append([]string(nil), x...)
-		for _, n := range y {
-			if !slices.Contains(out, n) {
-				out = append(out, n)
-			}
+// union returns a with the names of b it lacks.
+func union(a, b []string) []string {
+	out := append([]string(nil), a...)
+	for _, n := range b {
+		if !slices.Contains(out, n) {
+			out = append(out, n)
 		}
-		return out
 	}
+	return out
+}
+
+// with applies f to each kind's names of s and o.
+func (s componentSet) with(o componentSet, f func(a, b []string) []string) componentSet {
 	return componentSet{
-		Builders:       merge(a.Builders, b.Builders),
-		Provisioners:   merge(a.Provisioners, b.Provisioners),
-		PostProcessors: merge(a.PostProcessors, b.PostProcessors),
-		Datasources:    merge(a.Datasources, b.Datasources),
+		Builders:       f(s.Builders, o.Builders),
+		Provisioners:   f(s.Provisioners, o.Provisioners),
+		PostProcessors: f(s.PostProcessors, o.PostProcessors),
+		Datasources:    f(s.Datasources, o.Datasources),
 	}
 }
 
