@@ -21,11 +21,7 @@ var VaultFunc = function.New(&function.Spec{
 	},
 	Type: function.StaticReturnType(cty.String),
 	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-		v, err := secrets.Vault(context.Background(), args[0].AsString(), args[1].AsString())
-		if err != nil {
-			return cty.UnknownVal(cty.String), err
-		}
-		return cty.StringVal(v), nil
+		return stringResult(secrets.Vault(context.Background(), args[0].AsString(), args[1].AsString()))
 	},
 })
 
@@ -37,11 +33,7 @@ var ConsulKeyFunc = function.New(&function.Spec{
 	Params:      []function.Parameter{{Name: "key", Type: cty.String}},
 	Type:        function.StaticReturnType(cty.String),
 	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-		v, err := secrets.ConsulKey(context.Background(), args[0].AsString())
-		if err != nil {
-			return cty.UnknownVal(cty.String), err
-		}
-		return cty.StringVal(v), nil
+		return stringResult(secrets.ConsulKey(context.Background(), args[0].AsString()))
 	},
 })
 
@@ -62,11 +54,7 @@ var AWSSecretsManagerFunc = function.New(&function.Spec{
 		if !args[1].IsNull() {
 			key = args[1].AsString()
 		}
-		v, err := awsaccess.SecretValue(context.Background(), args[0].AsString(), key)
-		if err != nil {
-			return cty.NilVal, err
-		}
-		return cty.StringVal(v), nil
+		return stringResult(awsaccess.SecretValue(context.Background(), args[0].AsString(), key))
 	},
 })
 
@@ -77,10 +65,15 @@ var AWSSecretsManagerRawFunc = function.New(&function.Spec{
 	Params:      []function.Parameter{{Name: "name", Type: cty.String}},
 	Type:        function.StaticReturnType(cty.String),
 	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-		v, err := awsaccess.SecretString(context.Background(), args[0].AsString())
-		if err != nil {
-			return cty.NilVal, err
-		}
-		return cty.StringVal(v), nil
+		return stringResult(awsaccess.SecretString(context.Background(), args[0].AsString()))
 	},
 })
+
+// stringResult is the result of a function that reads a string from a
+// secret store.
+func stringResult(v string, err error) (cty.Value, error) {
+	if err != nil {
+		return cty.UnknownVal(cty.String), err
+	}
+	return cty.StringVal(v), nil
+}
